@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vtpm-mux: virtual TPM 2.0 instances anchored in the host's hardware TPM.
+#
+#   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
+#   make check		every test: static checks, unit tests, the VM selftests
+#   make demo		the demo, in a QEMU guest with swtpm as its TPM
+#   make install		modules_install and the tools under $(PREFIX)
+#   make deps		apt-get install what building and testing need
+#
+# KDIR is the kernel build tree (default: the running kernel's).
+
+KDIR	?= /lib/modules/$(shell uname -r)/build
+PREFIX	?= /usr/local
+BUILD	:= $(CURDIR)/.build
+KSRC	:= $(BUILD)/ksrc
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+tools:
+	$(MAKE) -C tools/vtpmctl
+	$(MAKE) -C tools/testing/unit
+
+$(KSRC)/.extracted:
+	tools/testing/ksrc.sh $(KSRC)
+
+selftests: $(KSRC)/.extracted
+	$(MAKE) -C selftests/vtpm KSFT_INC=$(KSRC)/tools/testing/selftests
+
+# Static checks of the module: sparse and checkpatch --strict, zero findings
+sparse:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 CHECK=sparse modules
+
+checkpatch: $(KSRC)/.extracted
+	perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
+		--show-types -f drivers/vtpm/*.[ch] drivers/vtpm/lib/*.[ch] \
+		include/uapi/linux/vtpm_mux.h
+
+check:
+	tools/testing/check.sh
+
+demo:
+	tools/demo/run.sh
+
+deps:
+	tools/testing/install-deps.sh
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C tools/vtpmctl install PREFIX=$(PREFIX)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+	$(MAKE) -C tools/vtpmctl clean
+	$(MAKE) -C tools/testing/unit clean
+	$(MAKE) -C selftests/vtpm clean || true
+	rm -rf $(BUILD)
+
+.PHONY: all module tools selftests sparse checkpatch check demo deps install clean

@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Instance lifetime: creation, the vtpm class and its sysfs attributes,
+ * lookup, and destruction while files are still open.
+ *
+ * An instance lives as long as its struct device has references: the
+ * registry holds one from creation to destruction, each open file holds one
+ * (through its cdev and explicitly), and a lookup holds one until
+ * vtpm_instance_put().  Destruction marks the instance dead under its lock,
+ * so that a command in progress finishes and every later call fails with
+ * -ENODEV, removes the device node, and drops the registry's reference.
+ */
+#include <linux/idr.h>
+#include <linux/slab.h>
+
+#include "vtpm.h"
+#include "instance.h"
+#include "chardev.h"
+
+/*
+ * The registry: index -> instance.  vtpm_registry_lock protects
+ * vtpm_registry and vtpm_nr_instances; it is taken before an instance's
+ * lock, never after.
+ */
+static DEFINE_MUTEX(vtpm_registry_lock);
+static DEFINE_IDR(vtpm_registry);
+static u32 vtpm_nr_instances;
+
+/* Set at init, read-only until exit. */
+static const struct vtpm_banks *vtpm_inst_banks;
+static dev_t vtpm_devt;
+static struct class *vtpm_class;
+
+#define to_vtpm_instance(d) container_of(d, struct vtpm_instance, dev)
+
+static void vtpm_instance_release(struct device *dev)
+{
+	struct vtpm_instance *inst = to_vtpm_instance(dev);
+
+	kfree_sensitive(inst->tpm);
+	kfree(inst);
+}
+
+static ssize_t label_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_vtpm_instance(dev)->label);
+}
+static DEVICE_ATTR_RO(label);
+
+static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%pUb\n", &to_vtpm_instance(dev)->uuid);
+}
+static DEVICE_ATTR_RO(uuid);
+
+static ssize_t pcr_banks_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	const struct vtpm_banks *b = vtpm_inst_banks;
+	int len = 0;
+	u32 i;
+
+	for (i = 0; i < b->nr; i++)
+		len += sysfs_emit_at(buf, len, "%s%s", i ? " " : "",
+				     vtpm_alg_name(b->bank[i].alg));
+	len += sysfs_emit_at(buf, len, "\n");
+	return len;
+}
+static DEVICE_ATTR_RO(pcr_banks);
+
+static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "none\n");
+}
+static DEVICE_ATTR_RO(backend);
+
+static ssize_t commands_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct vtpm_instance *inst = to_vtpm_instance(dev);
+	u64 n;
+
+	mutex_lock(&inst->lock);
+	n = inst->tpm->commands;
+	mutex_unlock(&inst->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(commands);
+
+static ssize_t extends_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vtpm_instance *inst = to_vtpm_instance(dev);
+	u64 n;
+
+	mutex_lock(&inst->lock);
+	n = inst->tpm->extends;
+	mutex_unlock(&inst->lock);
+	return sysfs_emit(buf, "%llu\n", n);
+}
+static DEVICE_ATTR_RO(extends);
+
+static struct attribute *vtpm_instance_attrs[] = {
+	&dev_attr_label.attr,
+	&dev_attr_uuid.attr,
+	&dev_attr_pcr_banks.attr,
+	&dev_attr_backend.attr,
+	&dev_attr_commands.attr,
+	&dev_attr_extends.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vtpm_instance);
+
+#ifdef VTPM_HAVE_CONST_DEVNODE
+static char *vtpm_devnode(const struct device *dev, umode_t *mode,
+			  kuid_t *uid, kgid_t *gid)
+#else
+static char *vtpm_devnode(struct device *dev, umode_t *mode, kuid_t *uid,
+			  kgid_t *gid)
+#endif
+{
+	const struct vtpm_instance *inst =
+		container_of(dev, struct vtpm_instance, dev);
+
+	if (mode)
+		*mode = inst->mode;
+	if (uid)
+		*uid = inst->uid;
+	if (gid)
+		*gid = inst->gid;
+	return NULL;
+}
+
+static const struct device_type vtpm_instance_type = {
+	.name = "vtpm",
+	.groups = vtpm_instance_groups,
+	.devnode = vtpm_devnode,
+	.release = vtpm_instance_release,
+};
+
+/**
+ * vtpm_instance_create() - create /dev/vtpmN
+ * @a: what the control device was asked for (validated there)
+ *
+ * Return: the new instance (the caller does not own a reference), or an
+ * ERR_PTR: -ENOSPC beyond max_instances, -ENOMEM.
+ */
+struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
+{
+	struct vtpm_instance *inst;
+	int ret, index;
+
+	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
+	if (!inst)
+		return ERR_PTR(-ENOMEM);
+	inst->tpm = kzalloc(vtpm_tpm_size(vtpm_inst_banks), GFP_KERNEL);
+	if (!inst->tpm) {
+		kfree(inst);
+		return ERR_PTR(-ENOMEM);
+	}
+	vtpm_tpm_init(inst->tpm, vtpm_inst_banks);
+	mutex_init(&inst->lock);
+	init_waitqueue_head(&inst->dead_wq);
+	atomic_set(&inst->open_count, 0);
+	uuid_gen(&inst->uuid);
+	strscpy(inst->label, a->label, sizeof(inst->label));
+	inst->uid = a->uid;
+	inst->gid = a->gid;
+	inst->mode = a->mode;
+	inst->backend = a->backend;
+
+	device_initialize(&inst->dev);
+	inst->dev.class = vtpm_class;
+	inst->dev.type = &vtpm_instance_type;
+
+	mutex_lock(&vtpm_registry_lock);
+	if (vtpm_nr_instances >= vtpm_max_instances) {
+		ret = -ENOSPC;
+		goto err_unlock;
+	}
+	index = idr_alloc(&vtpm_registry, inst, 0, vtpm_max_instances,
+			  GFP_KERNEL);
+	if (index < 0) {
+		ret = index == -ENOSPC ? -ENOSPC : -ENOMEM;
+		goto err_unlock;
+	}
+	inst->index = index;
+	inst->dev.devt = MKDEV(MAJOR(vtpm_devt), index);
+	ret = dev_set_name(&inst->dev, "vtpm%d", index);
+	if (ret)
+		goto err_idr;
+
+	cdev_init(&inst->cdev, &vtpm_chardev_fops);
+	inst->cdev.owner = THIS_MODULE;
+	ret = cdev_device_add(&inst->cdev, &inst->dev);
+	if (ret)
+		goto err_idr;
+	vtpm_nr_instances++;
+	mutex_unlock(&vtpm_registry_lock);
+	return inst;
+
+err_idr:
+	idr_remove(&vtpm_registry, index);
+err_unlock:
+	mutex_unlock(&vtpm_registry_lock);
+	put_device(&inst->dev);
+	return ERR_PTR(ret);
+}
+
+/* Called with vtpm_registry_lock held; drops the registry's reference. */
+static void vtpm_instance_kill(struct vtpm_instance *inst)
+{
+	lockdep_assert_held(&vtpm_registry_lock);
+
+	idr_remove(&vtpm_registry, inst->index);
+	vtpm_nr_instances--;
+
+	mutex_lock(&inst->lock);
+	WRITE_ONCE(inst->dead, true);
+	mutex_unlock(&inst->lock);
+	wake_up_interruptible_all(&inst->dead_wq);
+
+	cdev_device_del(&inst->cdev, &inst->dev);
+	put_device(&inst->dev);
+}
+
+/**
+ * vtpm_instance_destroy() - destroy /dev/vtpmN
+ * @index: N
+ *
+ * Waits for a command in progress on the instance; open files stay valid
+ * but every later call on them fails with -ENODEV.
+ *
+ * Return: 0, or -ENODEV if there is no instance N.
+ */
+int vtpm_instance_destroy(u32 index)
+{
+	struct vtpm_instance *inst;
+	int ret = -ENODEV;
+
+	mutex_lock(&vtpm_registry_lock);
+	inst = idr_find(&vtpm_registry, index);
+	if (inst) {
+		vtpm_instance_kill(inst);
+		ret = 0;
+	}
+	mutex_unlock(&vtpm_registry_lock);
+	return ret;
+}
+
+/**
+ * vtpm_instance_get() - look up /dev/vtpmN
+ * @index: N
+ *
+ * Return: the instance with a reference the caller drops with
+ * vtpm_instance_put(), or NULL.
+ */
+struct vtpm_instance *vtpm_instance_get(u32 index)
+{
+	struct vtpm_instance *inst;
+
+	mutex_lock(&vtpm_registry_lock);
+	inst = idr_find(&vtpm_registry, index);
+	if (inst)
+		get_device(&inst->dev);
+	mutex_unlock(&vtpm_registry_lock);
+	return inst;
+}
+
+void vtpm_instance_put(struct vtpm_instance *inst)
+{
+	put_device(&inst->dev);
+}
+
+/**
+ * vtpm_instance_list() - the indices of all instances, ascending
+ * @indices: where to put up to @max of them
+ * @max:     room at @indices
+ * @total:   set to the number of instances
+ *
+ * Return: the number of indices stored.
+ */
+int vtpm_instance_list(u32 *indices, u32 max, u32 *total)
+{
+	struct vtpm_instance *inst;
+	int id, n = 0;
+
+	mutex_lock(&vtpm_registry_lock);
+	idr_for_each_entry(&vtpm_registry, inst, id) {
+		if (n < max)
+			indices[n++] = id;
+	}
+	*total = vtpm_nr_instances;
+	mutex_unlock(&vtpm_registry_lock);
+	return n;
+}
+
+/**
+ * vtpm_instance_execute() - run one TPM command on an instance
+ * @inst: the instance
+ * @cmd:  the command
+ * @len:  its length
+ * @rsp:  the response buffer
+ * @cap:  its capacity (VTPM_MAX_RESPONSE_SIZE)
+ *
+ * Sleeps: commands of one instance run one at a time under its lock.
+ *
+ * Return: the length of the response, or -ENODEV once destroyed.
+ */
+ssize_t vtpm_instance_execute(struct vtpm_instance *inst, const u8 *cmd,
+			      size_t len, u8 *rsp, size_t cap)
+{
+	ssize_t ret;
+
+	mutex_lock(&inst->lock);
+	if (inst->dead)
+		ret = -ENODEV;
+	else
+		ret = vtpm_execute(inst->tpm, cmd, len, rsp, cap);
+	mutex_unlock(&inst->lock);
+	return ret;
+}
+
+int vtpm_instances_init(const struct vtpm_banks *banks)
+{
+	int ret;
+
+	vtpm_inst_banks = banks;
+	ret = alloc_chrdev_region(&vtpm_devt, 0, vtpm_max_instances, "vtpm");
+	if (ret)
+		return ret;
+#ifdef VTPM_HAVE_CLASS_CREATE_NAME
+	vtpm_class = class_create(VTPM_MUX_CLASS);
+#else
+	vtpm_class = class_create(THIS_MODULE, VTPM_MUX_CLASS);
+#endif
+	if (IS_ERR(vtpm_class)) {
+		ret = PTR_ERR(vtpm_class);
+		goto err_region;
+	}
+	return 0;
+
+err_region:
+	unregister_chrdev_region(vtpm_devt, vtpm_max_instances);
+	return ret;
+}
+
+/* No file can be open (they pin the module): destroy what is left. */
+void vtpm_instances_exit(void)
+{
+	struct vtpm_instance *inst;
+	int id;
+
+	mutex_lock(&vtpm_registry_lock);
+	idr_for_each_entry(&vtpm_registry, inst, id)
+		vtpm_instance_kill(inst);
+	mutex_unlock(&vtpm_registry_lock);
+	idr_destroy(&vtpm_registry);
+	class_destroy(vtpm_class);
+	unregister_chrdev_region(vtpm_devt, vtpm_max_instances);
+}

@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The command dispatcher of the engine: header, handle area and
+ * authorisation area, the command table, and the response frame.
+ *
+ * The checks run in the order of the TPM 2.0 reference implementation
+ * (ExecuteCommand), so that a malformed command gets the response code a
+ * TPM 2.0 chip gives for it.
+ */
+#include "command.h"
+
+enum vtpm_handle_type {
+	VTPM_HANDLE_NONE = 0,
+	VTPM_HANDLE_PCR,		/* TPMI_DH_PCR */
+	VTPM_HANDLE_PCR_NULL,	/* TPMI_DH_PCR+ (TPM_RH_NULL allowed) */
+};
+
+/* Sorted by command code: TPM_CAP_COMMANDS lists them in this order. */
+const struct vtpm_command_desc vtpm_commands[] = {
+	{ VTPM_CC_PCR_EVENT, 1, 1, VTPM_HANDLE_PCR_NULL, vtpm_cmd_pcr_event },
+	{ VTPM_CC_PCR_RESET, 1, 1, VTPM_HANDLE_PCR, vtpm_cmd_pcr_reset },
+	{ VTPM_CC_INCREMENTAL_SELF_TEST, 0, 0, 0,
+	  vtpm_cmd_incremental_self_test },
+	{ VTPM_CC_SELF_TEST, 0, 0, 0, vtpm_cmd_self_test },
+	{ VTPM_CC_STARTUP, 0, 0, 0, vtpm_cmd_startup },
+	{ VTPM_CC_SHUTDOWN, 0, 0, 0, vtpm_cmd_shutdown },
+	{ VTPM_CC_STIR_RANDOM, 0, 0, 0, vtpm_cmd_stir_random },
+	{ VTPM_CC_GET_CAPABILITY, 0, 0, 0, vtpm_cmd_get_capability },
+	{ VTPM_CC_GET_RANDOM, 0, 0, 0, vtpm_cmd_get_random },
+	{ VTPM_CC_GET_TEST_RESULT, 0, 0, 0, vtpm_cmd_get_test_result },
+	{ VTPM_CC_PCR_READ, 0, 0, 0, vtpm_cmd_pcr_read },
+	{ VTPM_CC_READ_CLOCK, 0, 0, 0, vtpm_cmd_read_clock },
+	{ VTPM_CC_PCR_EXTEND, 1, 1, VTPM_HANDLE_PCR_NULL, vtpm_cmd_pcr_extend },
+	{ VTPM_CC_TEST_PARMS, 0, 0, 0, vtpm_cmd_test_parms },
+};
+
+const unsigned int vtpm_nr_commands = ARRAY_SIZE(vtpm_commands);
+
+static const struct vtpm_command_desc *vtpm_find_command(u32 cc)
+{
+	unsigned int lo = 0, hi = vtpm_nr_commands;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (vtpm_commands[mid].cc == cc)
+			return &vtpm_commands[mid];
+		if (vtpm_commands[mid].cc < cc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/**
+ * struct vtpm_session - one parsed command session
+ * @handle:	session handle (only TPM_RS_PW gets this far)
+ * @attrs:	TPMA_SESSION
+ */
+struct vtpm_session {
+	u32 handle;
+	u8 attrs;
+};
+
+static u32 vtpm_check_handle(u8 type, u32 h)
+{
+	switch (type) {
+	case VTPM_HANDLE_PCR_NULL:
+		if (h == VTPM_RH_NULL)
+			return VTPM_RC_SUCCESS;
+		fallthrough;
+	case VTPM_HANDLE_PCR:
+		if (h < VTPM_NUM_PCRS)
+			return VTPM_RC_SUCCESS;
+		return VTPM_RC_VALUE;
+	}
+	return VTPM_RC_SUCCESS;
+}
+
+/*
+ * Parse the authorisation area: @rd covers exactly authorizationSize bytes.
+ * Only password sessions exist on a mux-only instance; HMAC and policy
+ * session handles name sessions that are not loaded.
+ */
+static u32 vtpm_parse_sessions(struct tpm_rd *rd, struct vtpm_session *s,
+			       unsigned int *nr)
+{
+	unsigned int i;
+
+	for (i = 0; tpm_rd_left(rd); i++) {
+		u32 idx = VTPM_RC_S + VTPM_RC_N(i + 1);
+		u32 handle;
+		u16 nonce, hmac;
+		u8 attrs;
+
+		if (i == VTPM_MAX_SESSIONS)
+			return VTPM_RC_AUTHSIZE;
+		handle = tpm_rd_u32(rd);
+		if (rd->err)
+			return VTPM_RC_INSUFFICIENT + idx;
+		if (handle != VTPM_RS_PW &&
+		    (handle >> 24) != VTPM_HT_HMAC_SESSION &&
+		    (handle >> 24) != VTPM_HT_POLICY_SESSION)
+			return VTPM_RC_VALUE + idx;
+		nonce = tpm_rd_u16(rd);
+		if (!rd->err && nonce > VTPM_MAX_DIGEST_SIZE)
+			return VTPM_RC_SIZE + idx;
+		tpm_rd_bytes(rd, nonce);
+		attrs = tpm_rd_u8(rd);
+		if (!rd->err && (attrs & VTPM_SA_RESERVED))
+			return VTPM_RC_RESERVED_BITS + idx;
+		hmac = tpm_rd_u16(rd);
+		if (!rd->err && hmac > VTPM_MAX_DIGEST_SIZE)
+			return VTPM_RC_SIZE + idx;
+		tpm_rd_bytes(rd, hmac);
+		if (rd->err)
+			return VTPM_RC_INSUFFICIENT + idx;
+		if (handle != VTPM_RS_PW)
+			return VTPM_RC_REFERENCE_S0 + i;
+		if (nonce)
+			return VTPM_RC_NONCE + idx;
+		/*
+		 * The authValue of every PCR is the empty buffer (there is no
+		 * PCR_SetAuthValue), and PCRs are exempt from dictionary
+		 * attack protection.
+		 */
+		if (hmac)
+			return VTPM_RC_BAD_AUTH + idx;
+		s[i].handle = handle;
+		s[i].attrs = attrs;
+	}
+	*nr = i;
+	return VTPM_RC_SUCCESS;
+}
+
+static size_t vtpm_error(u8 *rsp, size_t cap, u16 tag, u32 rc)
+{
+	if (cap < VTPM_HEADER_SIZE)
+		return 0;
+	put_unaligned_be16(tag, rsp);
+	put_unaligned_be32(VTPM_HEADER_SIZE, rsp + 2);
+	put_unaligned_be32(rc, rsp + 6);
+	return VTPM_HEADER_SIZE;
+}
+
+/*
+ * Everything up to the parameter area: returns a TPM_RC and, on success,
+ * the command's descriptor, its sessions and its parameter area in @c->in.
+ */
+static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
+		      const struct vtpm_command_desc **descp,
+		      struct vtpm_session *s, unsigned int *nr_sessions)
+{
+	const struct vtpm_command_desc *desc;
+	struct tpm_rd rd, auth;
+	u32 size, rc;
+	unsigned int i;
+
+	tpm_rd_init(&rd, cmd, len);
+	*tag = tpm_rd_u16(&rd);
+	if (rd.err)
+		return VTPM_RC_COMMAND_SIZE;
+	if (*tag != VTPM_ST_NO_SESSIONS && *tag != VTPM_ST_SESSIONS)
+		return VTPM_RC_BAD_TAG;
+	size = tpm_rd_u32(&rd);
+	if (rd.err || size != len || size < VTPM_HEADER_SIZE ||
+	    size > VTPM_MAX_COMMAND_SIZE)
+		return VTPM_RC_COMMAND_SIZE;
+	c->cc = tpm_rd_u32(&rd);
+	desc = vtpm_find_command(c->cc);
+	if (!desc)
+		return VTPM_RC_COMMAND_CODE;
+	*descp = desc;
+	if (!c->t->started && c->cc != VTPM_CC_STARTUP)
+		return VTPM_RC_INITIALIZE;
+
+	for (i = 0; i < desc->handles; i++) {
+		c->handle[i] = tpm_rd_u32(&rd);
+		if (rd.err)
+			return VTPM_RC_INSUFFICIENT + VTPM_RC_H +
+			       VTPM_RC_N(i + 1);
+		rc = vtpm_check_handle(desc->handle_type, c->handle[i]);
+		if (rc)
+			return rc + VTPM_RC_H + VTPM_RC_N(i + 1);
+	}
+
+	*nr_sessions = 0;
+	if (*tag == VTPM_ST_SESSIONS) {
+		size = tpm_rd_u32(&rd);
+		if (rd.err)
+			return VTPM_RC_AUTHSIZE;
+		if (size < 9 || size > tpm_rd_left(&rd))
+			return VTPM_RC_SIZE;
+		tpm_rd_init(&auth, tpm_rd_bytes(&rd, size), size);
+		rc = vtpm_parse_sessions(&auth, s, nr_sessions);
+		if (rc)
+			return rc;
+		if (*nr_sessions > desc->auth)
+			return VTPM_RC_AUTH_CONTEXT;
+	}
+	if (*nr_sessions < desc->auth)
+		return VTPM_RC_AUTH_MISSING;
+
+	tpm_rd_init(&c->in, cmd + rd.pos, tpm_rd_left(&rd));
+	return VTPM_RC_SUCCESS;
+}
+
+/**
+ * vtpm_execute() - execute one TPM 2.0 command
+ * @t:		the instance's TPM state; the caller serialises calls
+ * @cmd:	the command as written by the tenant
+ * @len:	its length in bytes (what was written, not what it claims)
+ * @rsp:	buffer for the response
+ * @cap:	its capacity, at least VTPM_MAX_RESPONSE_SIZE
+ *
+ * Every command gets a well-formed response, a malformed one an error
+ * response with the code a TPM 2.0 chip returns.
+ *
+ * Return: the length of the response in @rsp.
+ */
+size_t vtpm_execute(struct vtpm_tpm *t, const u8 *cmd, size_t len,
+		    u8 *rsp, size_t cap)
+{
+	const struct vtpm_command_desc *desc = NULL;
+	struct vtpm_session s[VTPM_MAX_SESSIONS];
+	struct vtpm_cmd c = { .t = t };
+	unsigned int nr_sessions = 0, i;
+	size_t param_size_at;
+	struct tpm_wr w;
+	u16 tag = 0;
+	u32 rc;
+
+	t->commands++;
+	rc = vtpm_parse(&c, cmd, len, &tag, &desc, s, &nr_sessions);
+	if (rc == VTPM_RC_BAD_TAG)
+		return vtpm_error(rsp, cap, VTPM_ST_RSP_COMMAND, rc);
+	if (rc)
+		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS, rc);
+
+	tpm_wr_init(&w, rsp, cap);
+	tpm_wr_u16(&w, tag);
+	tpm_wr_u32(&w, 0);		/* responseSize, below */
+	tpm_wr_u32(&w, VTPM_RC_SUCCESS);
+	param_size_at = w.pos;
+	if (tag == VTPM_ST_SESSIONS)
+		tpm_wr_u32(&w, 0);	/* parameterSize, below */
+
+	tpm_wr_init(&c.out, rsp + w.pos, cap - w.pos);
+	rc = desc->exec(&c);
+	if (!rc && tpm_rd_left(&c.in))
+		rc = VTPM_RC_SIZE;
+	if (!rc && c.out.err)
+		rc = VTPM_RC_FAILURE;
+	if (rc)
+		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS, rc);
+
+	w.pos += c.out.pos;
+	if (tag == VTPM_ST_SESSIONS) {
+		put_unaligned_be32(c.out.pos, rsp + param_size_at);
+		for (i = 0; i < nr_sessions; i++) {
+			tpm_wr_u16(&w, 0);	/* nonceTPM */
+			tpm_wr_u8(&w, VTPM_SA_CONTINUE_SESSION);
+			tpm_wr_u16(&w, 0);	/* hmac */
+		}
+	}
+	if (w.err)
+		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS,
+				  VTPM_RC_FAILURE);
+	put_unaligned_be32(w.pos, rsp + 2);
+	return w.pos;
+}

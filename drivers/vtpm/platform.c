@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine's platform hooks in the kernel: hashing with the crypto API,
+ * the kernel RNG, a monotonic clock, and the anchor every vPCR change goes
+ * through.
+ */
+#include <crypto/hash.h>
+#include <linux/random.h>
+#include <linux/timekeeping.h>
+
+#include "vtpm.h"
+#include "platform.h"
+
+/* One transform per bank; allocated at init, read-only until exit. */
+static struct crypto_shash *vtpm_tfm[VTPM_MAX_BANKS];
+static const struct vtpm_banks *vtpm_plat_banks;
+
+int vtpm_platform_init(const struct vtpm_banks *banks)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < banks->nr; i++) {
+		const char *name = vtpm_alg_name(banks->bank[i].alg);
+
+		vtpm_tfm[i] = crypto_alloc_shash(name, 0, 0);
+		if (IS_ERR(vtpm_tfm[i])) {
+			ret = PTR_ERR(vtpm_tfm[i]);
+			vtpm_tfm[i] = NULL;
+			pr_err("cannot allocate %s: %d\n", name, ret);
+			goto err_free;
+		}
+	}
+	vtpm_plat_banks = banks;
+	return 0;
+
+err_free:
+	while (i--)
+		crypto_free_shash(vtpm_tfm[i]);
+	return ret;
+}
+
+void vtpm_platform_exit(void)
+{
+	u32 i;
+
+	for (i = 0; i < VTPM_MAX_BANKS; i++) {
+		crypto_free_shash(vtpm_tfm[i]);
+		vtpm_tfm[i] = NULL;
+	}
+}
+
+int vtpm_plat_hash(u16 alg, const void *data, size_t len, u8 *out)
+{
+	u32 i;
+
+	for (i = 0; i < vtpm_plat_banks->nr; i++)
+		if (vtpm_plat_banks->bank[i].alg == alg)
+			return crypto_shash_tfm_digest(vtpm_tfm[i], data, len,
+						       out);
+	return -EINVAL;
+}
+
+void vtpm_plat_random(void *buf, size_t len)
+{
+	get_random_bytes(buf, len);
+}
+
+void vtpm_plat_stir(const void *buf, size_t len)
+{
+	add_device_randomness(buf, len);
+}
+
+u64 vtpm_plat_now_ms(void)
+{
+	return ktime_to_ms(ktime_get_boottime());
+}
+
+/**
+ * vtpm_plat_anchor() - the single path of every vPCR change
+ * @t:   the instance's TPM state
+ * @chg: the change
+ *
+ * Called with the instance's lock held, before the vPCRs change.  Today a
+ * change is accepted as it is; the mapping log and the hardware PCR extend
+ * that the multiplexer adds are attached here, and nowhere else.
+ *
+ * Return: a TPM_RC; anything but success leaves the vPCRs unchanged.
+ */
+u32 vtpm_plat_anchor(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
+{
+	if (chg->type == VTPM_CHANGE_STARTUP)
+		return VTPM_RC_SUCCESS;
+	if (chg->pcr >= VTPM_NUM_PCRS || chg->count > t->banks->nr)
+		return VTPM_RC_FAILURE;
+	return VTPM_RC_SUCCESS;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vtpm-mux: what the files of the module share.
+ */
+#ifndef _VTPM_VTPM_H
+#define _VTPM_VTPM_H
+
+#include <linux/module.h>
+#include <linux/printk.h>
+
+#define VTPM_MUX_VERSION	"0.1"
+
+extern unsigned int vtpm_max_instances;
+
+#endif /* _VTPM_VTPM_H */

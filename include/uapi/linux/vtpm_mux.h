@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * vtpm-mux: virtual TPM 2.0 instances anchored in one hardware TPM.
+ *
+ * The control device /dev/vtpm-mux creates, destroys, describes and lists
+ * instances; each instance is a character device /dev/vtpmN that speaks
+ * TPM 2.0 (write one command, read its response).
+ *
+ * Every ioctl argument starts with a __u32 @size that user space sets to
+ * sizeof() of the structure it was compiled with; the kernel rejects sizes
+ * it does not know with -EINVAL.  Unknown @flags bits and non-zero reserved
+ * fields are rejected with -EINVAL, so that they can be given a meaning
+ * later without breaking old binaries.
+ */
+#ifndef _UAPI_LINUX_VTPM_MUX_H
+#define _UAPI_LINUX_VTPM_MUX_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define VTPM_MUX_CONTROL_DEVICE	"/dev/vtpm-mux"
+#define VTPM_MUX_CLASS		"vtpm"
+
+#define VTPM_MUX_LABEL_MAX	64	/* including the terminating NUL */
+#define VTPM_MUX_UUID_SIZE	16
+#define VTPM_MUX_MAX_BANKS	16
+
+/**
+ * enum vtpm_mux_create_flags - flags of &struct vtpm_mux_create
+ * @VTPM_MUX_CREATE_OWNER: use @uid and @gid for the device node instead of
+ *			   the caller's credentials
+ * @VTPM_MUX_CREATE_MODE:  use @mode (permission bits only) instead of 0600
+ */
+enum vtpm_mux_create_flags {
+	VTPM_MUX_CREATE_OWNER	= 1 << 0,
+	VTPM_MUX_CREATE_MODE	= 1 << 1,
+};
+
+#define VTPM_MUX_CREATE_FLAGS_ALL (VTPM_MUX_CREATE_OWNER | VTPM_MUX_CREATE_MODE)
+
+/**
+ * enum vtpm_mux_backend - where the commands the kernel does not answer go
+ * @VTPM_MUX_BACKEND_NONE: "mux-only": the kernel answers the PCR and
+ *			   housekeeping commands, the rest get
+ *			   TPM_RC_COMMAND_CODE
+ */
+enum vtpm_mux_backend {
+	VTPM_MUX_BACKEND_NONE	= 0,
+};
+
+/**
+ * struct vtpm_mux_create - argument of %VTPM_MUX_IOC_CREATE
+ * @size:	sizeof(struct vtpm_mux_create)
+ * @flags:	&enum vtpm_mux_create_flags
+ * @uid:	owner of /dev/vtpmN (with %VTPM_MUX_CREATE_OWNER)
+ * @gid:	group of /dev/vtpmN (with %VTPM_MUX_CREATE_OWNER)
+ * @mode:	permission bits of /dev/vtpmN (with %VTPM_MUX_CREATE_MODE)
+ * @backend:	&enum vtpm_mux_backend
+ * @label:	NUL-terminated free text, printable ASCII, may be empty
+ * @index:	out: N of the new /dev/vtpmN
+ * @reserved0:	must be zero
+ * @uuid:	out: the instance's random UUID (RFC 4122 version 4)
+ * @reserved:	must be zero
+ */
+struct vtpm_mux_create {
+	__u32 size;
+	__u32 flags;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 backend;
+	char label[VTPM_MUX_LABEL_MAX];
+	__u32 index;
+	__u32 reserved0;
+	__u8 uuid[VTPM_MUX_UUID_SIZE];
+	__u64 reserved[4];
+};
+
+/**
+ * struct vtpm_mux_destroy - argument of %VTPM_MUX_IOC_DESTROY
+ * @size:	sizeof(struct vtpm_mux_destroy)
+ * @flags:	must be zero
+ * @index:	N of /dev/vtpmN
+ * @reserved0:	must be zero
+ * @reserved:	must be zero
+ *
+ * Open file descriptors of a destroyed instance keep working only as far as
+ * close(): every other call on them fails with -ENODEV.
+ */
+struct vtpm_mux_destroy {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct vtpm_mux_info - argument of %VTPM_MUX_IOC_INFO
+ * @size:	sizeof(struct vtpm_mux_info)
+ * @flags:	must be zero
+ * @index:	in: N of /dev/vtpmN
+ * @uid:	out: owner of the device node
+ * @gid:	out: group of the device node
+ * @mode:	out: permission bits of the device node
+ * @backend:	out: &enum vtpm_mux_backend
+ * @nr_banks:	out: number of valid entries in @banks
+ * @banks:	out: TPM_ALG_ID of each vPCR bank, in the hardware's order
+ * @label:	out: the label given at creation
+ * @uuid:	out: the instance's UUID
+ * @started:	out: 1 after TPM2_Startup, 0 before
+ * @open_count:	out: number of open file descriptors
+ * @commands:	out: commands executed since creation
+ * @extends:	out: vPCR changes (extend, event, reset) since creation
+ * @reserved:	must be zero
+ */
+struct vtpm_mux_info {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 uid;
+	__u32 gid;
+	__u32 mode;
+	__u32 backend;
+	__u32 nr_banks;
+	__u16 banks[VTPM_MUX_MAX_BANKS];
+	char label[VTPM_MUX_LABEL_MAX];
+	__u8 uuid[VTPM_MUX_UUID_SIZE];
+	__u32 started;
+	__u32 open_count;
+	__u64 commands;
+	__u64 extends;
+	__u64 reserved[4];
+};
+
+/**
+ * struct vtpm_mux_list - argument of %VTPM_MUX_IOC_LIST
+ * @size:	sizeof(struct vtpm_mux_list)
+ * @flags:	must be zero
+ * @count:	in: number of __u32 slots at @indices; out: number of
+ *		instances that exist (may exceed the slots given: only the
+ *		first slots are filled, in ascending order)
+ * @reserved0:	must be zero
+ * @indices:	user pointer to an array of __u32, may be 0 when @count is 0
+ * @reserved:	must be zero
+ */
+struct vtpm_mux_list {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 reserved0;
+	__u64 indices;
+	__u64 reserved[2];
+};
+
+#define VTPM_MUX_IOC_MAGIC	0xA6
+
+#define VTPM_MUX_IOC_CREATE	_IOWR(VTPM_MUX_IOC_MAGIC, 0x00, struct vtpm_mux_create)
+#define VTPM_MUX_IOC_DESTROY	_IOW(VTPM_MUX_IOC_MAGIC, 0x01, struct vtpm_mux_destroy)
+#define VTPM_MUX_IOC_INFO	_IOWR(VTPM_MUX_IOC_MAGIC, 0x02, struct vtpm_mux_info)
+#define VTPM_MUX_IOC_LIST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x03, struct vtpm_mux_list)
+
+#endif /* _UAPI_LINUX_VTPM_MUX_H */

@@ -1,0 +1,95 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of vtpm-mux, in this order:
+#   1. static checks: sparse and checkpatch --strict on the module (zero
+#      findings), the tools built with -Wall -Wextra -Werror
+#   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests
+#   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0
+# Every stage prints TAP; the last line is "N passed, N failed".
+#
+# Environment: KDIR (kernel build tree; default: the newest 6.1 Debian
+# kernel installed), VM_TIMEOUT (seconds, default 1500).
+set -uo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$top" || exit 1
+logs=$top/.build/check
+rm -rf "$logs"
+mkdir -p "$logs"
+
+"$top/tools/testing/install-deps.sh" || exit 1
+if [ -z "${KDIR:-}" ]; then
+	kver=$(ls /lib/modules | grep -E '^6\.1\.' | sort -V | tail -n 1)
+	KDIR=/lib/modules/$kver/build
+fi
+export KDIR
+kver=$(basename "$(dirname "$KDIR")")
+
+passed=0
+failed=0
+
+# Count the TAP results of a log: "ok N" and "not ok N" at any indentation
+# that kselftest uses for top-level results.
+tally() {
+	local p f
+	p=$(grep -cE '^(# )?ok [0-9]+' "$1")
+	f=$(grep -cE '^(# )?not ok [0-9]+' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+# A step that is one test: its exit status decides.
+step() {
+	local name=$1 log=$logs/$2
+	shift 2
+	if "$@" >"$log" 2>&1; then
+		echo "ok - $name"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $name (see ${log#"$top"/})"
+		tail -n 20 "$log" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
+}
+
+# A step whose output is TAP: every result counts; a crash counts once more.
+tap() {
+	local name=$1 log=$logs/$2 rc
+	shift 2
+	"$@" >"$log" 2>&1
+	rc=$?
+	grep -E '^(# )?(not )?ok [0-9]+' "$log" | sed "s/^/$name: /"
+	tally "$log"
+	if [ $rc -ne 0 ] && ! grep -qE '^(# )?not ok [0-9]+' "$log"; then
+		echo "not ok - $name exited with $rc (see ${log#"$top"/})"
+		tail -n 30 "$log" | sed 's/^/#   /'
+		failed=$((failed + 1))
+	fi
+}
+
+no_findings() {
+	local log=$1
+	shift
+	"$@" >"$log" 2>&1 || return 1
+	! grep -E 'warning:|error:' "$log"
+}
+
+echo "# vtpm-mux: make check against $kver"
+step "module builds" build.log make -s module KDIR="$KDIR"
+step "sparse: no findings" sparse.log no_findings "$logs/sparse.out" \
+	make sparse KDIR="$KDIR"
+step "checkpatch --strict: no findings" checkpatch.log make -s checkpatch
+step "tools build with -Wall -Wextra -Werror" tools.log make -s tools
+step "selftests build with -Wall -Wextra -Werror" selftests.log make -s selftests
+
+tap unit unit.log tools/testing/unit/test_engine
+tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
+	tools/vtpmctl/test-usage.sh
+
+# The selftests in a guest: the module, a real TPM 2.0 (swtpm), real clients.
+tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \
+	--out "$logs/vm-out" -- tools/testing/guest-tests.sh
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

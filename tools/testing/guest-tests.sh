@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest side of make check (run by tools/testing/vm/run.sh): load the
+# freshly built module, run the selftests, unload it, and look for kernel
+# warnings.  Prints TAP.
+set -uo pipefail
+
+cd "${VTPM_REPO:-.}" || exit 1
+n=0
+fails=0
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		fails=$((fails + 1))
+	fi
+}
+
+dmesg -C
+insmod drivers/vtpm/vtpm_mux.ko
+result $? "insmod vtpm_mux.ko"
+[ -c /dev/vtpm-mux ]
+result $? "/dev/vtpm-mux exists"
+
+# The selftests print their own TAP (counted by check.sh)
+selftests/vtpm/run_tests.sh --unload
+rc=$?
+echo "# selftests exited with $rc"
+
+if lsmod | grep -q '^vtpm_mux '; then
+	rmmod vtpm_mux
+	result $? "rmmod vtpm_mux"
+fi
+if dmesg | grep -E 'BUG|WARNING|Oops|lockdep|INFO: task .* blocked|general protection'; then
+	result 1 "no BUG, WARNING or Oops in dmesg"
+else
+	result 0 "no BUG, WARNING or Oops in dmesg"
+fi
+echo "1..$n"
+[ $fails -eq 0 ] && [ $rc -eq 0 ]
