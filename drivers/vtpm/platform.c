@@ -50,14 +50,31 @@ void vtpm_platform_exit(void)
 	}
 }
 
-int vtpm_plat_hash(u16 alg, const void *data, size_t len, u8 *out)
+static int vtpm_tfm_hashv(struct crypto_shash *tfm,
+			  const struct vtpm_iov *iov, unsigned int n, u8 *out)
+{
+	SHASH_DESC_ON_STACK(desc, tfm);
+	unsigned int i;
+	int ret;
+
+	desc->tfm = tfm;
+	ret = crypto_shash_init(desc);
+	for (i = 0; !ret && i < n; i++)
+		ret = crypto_shash_update(desc, iov[i].p, iov[i].len);
+	if (!ret)
+		ret = crypto_shash_final(desc, out);
+	shash_desc_zero(desc);
+	return ret;
+}
+
+int vtpm_plat_hashv(u16 alg, const struct vtpm_iov *iov, unsigned int n,
+		    u8 *out)
 {
 	u32 i;
 
 	for (i = 0; i < vtpm_plat_banks->nr; i++)
 		if (vtpm_plat_banks->bank[i].alg == alg)
-			return crypto_shash_tfm_digest(vtpm_tfm[i], data, len,
-						       out);
+			return vtpm_tfm_hashv(vtpm_tfm[i], iov, n, out);
 	return -EINVAL;
 }
 

@@ -54,8 +54,8 @@ static const u32 vtpm_fixed_props[] = {
 	1024,				/* INPUT_BUFFER */
 	0,				/* HR_TRANSIENT_MIN */
 	0,				/* HR_PERSISTENT_MIN */
-	0,				/* HR_LOADED_MIN */
-	0,				/* ACTIVE_SESSIONS_MAX */
+	VTPM_MAX_LOADED_SESSIONS,	/* HR_LOADED_MIN */
+	VTPM_MAX_LOADED_SESSIONS,	/* ACTIVE_SESSIONS_MAX */
 	VTPM_NUM_PCRS,			/* PCR_COUNT */
 	VTPM_PCR_SELECT_SIZE,		/* PCR_SELECT_MIN */
 	0xffff,				/* CONTEXT_GAP_MAX */
@@ -187,7 +187,8 @@ static bool vtpm_cap_commands(struct tpm_wr *w, u32 first, u32 max)
 			break;
 		}
 		tpm_wr_u32(w, (d->cc & 0xffff) |
-			   (u32)d->handles << VTPM_CCA_CHANDLES_SHIFT);
+			   (u32)d->handles << VTPM_CCA_CHANDLES_SHIFT |
+			   (d->rhandle ? VTPM_CCA_RHANDLE : 0));
 		n++;
 	}
 	if (!w->err)
@@ -196,7 +197,8 @@ static bool vtpm_cap_commands(struct tpm_wr *w, u32 first, u32 max)
 }
 
 /* Returns a TPM_RC; *@more says whether the list was cut at @max. */
-static u32 vtpm_cap_handles(struct tpm_wr *w, u32 first, u32 max, bool *more)
+static u32 vtpm_cap_handles(const struct vtpm_tpm *t, struct tpm_wr *w,
+			    u32 first, u32 max, bool *more)
 {
 	size_t count_at = w->pos;
 	u32 h, i, n = 0;
@@ -226,8 +228,20 @@ static u32 vtpm_cap_handles(struct tpm_wr *w, u32 first, u32 max, bool *more)
 			n++;
 		}
 		break;
-	case VTPM_HT_NV_INDEX:
 	case VTPM_HT_HMAC_SESSION:
+		for (i = 0; i < VTPM_MAX_LOADED_SESSIONS; i++) {
+			h = t->sessions[i].handle;
+			if (!h || h < first)
+				continue;
+			if (n == max) {
+				*more = true;
+				break;
+			}
+			tpm_wr_u32(w, h);
+			n++;
+		}
+		break;
+	case VTPM_HT_NV_INDEX:
 	case VTPM_HT_POLICY_SESSION:
 	case VTPM_HT_TRANSIENT:
 	case VTPM_HT_PERSISTENT:
@@ -283,7 +297,7 @@ u32 vtpm_cmd_get_capability(struct vtpm_cmd *c)
 						    VTPM_MAX_CAP_ALGS));
 		break;
 	case VTPM_CAP_HANDLES:
-		rc = vtpm_cap_handles(w, prop, min_t(u32, count,
+		rc = vtpm_cap_handles(c->t, w, prop, min_t(u32, count,
 						     VTPM_MAX_CAP_HANDLES),
 				      &more);
 		break;

@@ -13,6 +13,7 @@
  * @t:		the instance's TPM state
  * @cc:		command code
  * @handle:	the handles of the handle area
+ * @rhandle:	the response's handle, for commands that return one
  * @in:		the parameter area
  * @out:	the response's parameter area
  */
@@ -20,8 +21,29 @@ struct vtpm_cmd {
 	struct vtpm_tpm *t;
 	u32 cc;
 	u32 handle[VTPM_MAX_SESSIONS];
+	u32 rhandle;
 	struct tpm_rd in;
 	struct tpm_wr out;
+};
+
+/**
+ * struct vtpm_auth - one session of a command's authorisation area
+ * @handle:	 session handle
+ * @s:		 the loaded HMAC session, NULL for a password
+ * @nonce:	 nonceCaller
+ * @nonce_size:	 its size
+ * @attrs:	 TPMA_SESSION
+ * @hmac:	 the HMAC, or the password
+ * @hmac_size:	 its size
+ */
+struct vtpm_auth {
+	u32 handle;
+	struct vtpm_session *s;
+	const u8 *nonce;
+	u16 nonce_size;
+	u8 attrs;
+	const u8 *hmac;
+	u16 hmac_size;
 };
 
 /* The response code for parameter @n (1-based) of a command */
@@ -45,6 +67,8 @@ u32 vtpm_cmd_pcr_read(struct vtpm_cmd *c);
 u32 vtpm_cmd_pcr_extend(struct vtpm_cmd *c);
 u32 vtpm_cmd_pcr_event(struct vtpm_cmd *c);
 u32 vtpm_cmd_pcr_reset(struct vtpm_cmd *c);
+u32 vtpm_cmd_start_auth_session(struct vtpm_cmd *c);
+u32 vtpm_cmd_flush_context(struct vtpm_cmd *c);
 
 /* dispatch.c: the command table, for TPM_CAP_COMMANDS */
 struct vtpm_command_desc {
@@ -52,6 +76,7 @@ struct vtpm_command_desc {
 	u8 handles;
 	u8 auth;
 	u8 handle_type;
+	bool rhandle;
 	u32 (*exec)(struct vtpm_cmd *c);
 };
 
@@ -64,6 +89,19 @@ bool vtpm_pcr_selection_bank(const struct vtpm_banks *b, u16 alg, u32 *idx);
 bool vtpm_hash_implemented(u16 alg);
 
 bool vtpm_pcr_properties(struct tpm_wr *w, u32 first, u32 max);
+
+/* session.c */
+int vtpm_hmac(u16 alg, const u8 *key, size_t klen, const struct vtpm_iov *iov,
+	      unsigned int n, u8 *out);
+int vtpm_kdfa(u16 alg, const u8 *key, size_t klen, const char *label,
+	      const u8 *u, size_t ulen, const u8 *v, size_t vlen, u32 bits,
+	      u8 *out);
+struct vtpm_session *vtpm_session_find(struct vtpm_tpm *t, u32 handle);
+void vtpm_sessions_flush(struct vtpm_tpm *t);
+int vtpm_session_verify(const struct vtpm_auth *a, u32 cc, const u32 *handles,
+			unsigned int nh, const u8 *params, size_t plen);
+int vtpm_session_respond(const struct vtpm_auth *a, u32 cc, const u8 *rparams,
+			 size_t rlen, struct tpm_wr *w);
 
 /* All parameters consumed?  Checked before a command acts. */
 static inline bool vtpm_in_done(const struct vtpm_cmd *c)

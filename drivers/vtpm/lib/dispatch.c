@@ -10,28 +10,42 @@
 #include "command.h"
 
 enum vtpm_handle_type {
-	VTPM_HANDLE_NONE = 0,
-	VTPM_HANDLE_PCR,		/* TPMI_DH_PCR */
+	VTPM_HANDLE_ANY = 0,	/* checked by the command itself */
+	VTPM_HANDLE_PCR,	/* TPMI_DH_PCR */
 	VTPM_HANDLE_PCR_NULL,	/* TPMI_DH_PCR+ (TPM_RH_NULL allowed) */
 };
 
+#define VTPM_COMMAND(_cc, _h, _a, _ht, _rh, _fn) \
+	{ .cc = _cc, .handles = _h, .auth = _a, .handle_type = _ht, \
+	  .rhandle = _rh, .exec = _fn }
+
 /* Sorted by command code: TPM_CAP_COMMANDS lists them in this order. */
 const struct vtpm_command_desc vtpm_commands[] = {
-	{ VTPM_CC_PCR_EVENT, 1, 1, VTPM_HANDLE_PCR_NULL, vtpm_cmd_pcr_event },
-	{ VTPM_CC_PCR_RESET, 1, 1, VTPM_HANDLE_PCR, vtpm_cmd_pcr_reset },
-	{ VTPM_CC_INCREMENTAL_SELF_TEST, 0, 0, 0,
-	  vtpm_cmd_incremental_self_test },
-	{ VTPM_CC_SELF_TEST, 0, 0, 0, vtpm_cmd_self_test },
-	{ VTPM_CC_STARTUP, 0, 0, 0, vtpm_cmd_startup },
-	{ VTPM_CC_SHUTDOWN, 0, 0, 0, vtpm_cmd_shutdown },
-	{ VTPM_CC_STIR_RANDOM, 0, 0, 0, vtpm_cmd_stir_random },
-	{ VTPM_CC_GET_CAPABILITY, 0, 0, 0, vtpm_cmd_get_capability },
-	{ VTPM_CC_GET_RANDOM, 0, 0, 0, vtpm_cmd_get_random },
-	{ VTPM_CC_GET_TEST_RESULT, 0, 0, 0, vtpm_cmd_get_test_result },
-	{ VTPM_CC_PCR_READ, 0, 0, 0, vtpm_cmd_pcr_read },
-	{ VTPM_CC_READ_CLOCK, 0, 0, 0, vtpm_cmd_read_clock },
-	{ VTPM_CC_PCR_EXTEND, 1, 1, VTPM_HANDLE_PCR_NULL, vtpm_cmd_pcr_extend },
-	{ VTPM_CC_TEST_PARMS, 0, 0, 0, vtpm_cmd_test_parms },
+	VTPM_COMMAND(VTPM_CC_PCR_EVENT, 1, 1, VTPM_HANDLE_PCR_NULL, false,
+		     vtpm_cmd_pcr_event),
+	VTPM_COMMAND(VTPM_CC_PCR_RESET, 1, 1, VTPM_HANDLE_PCR, false,
+		     vtpm_cmd_pcr_reset),
+	VTPM_COMMAND(VTPM_CC_INCREMENTAL_SELF_TEST, 0, 0, 0, false,
+		     vtpm_cmd_incremental_self_test),
+	VTPM_COMMAND(VTPM_CC_SELF_TEST, 0, 0, 0, false, vtpm_cmd_self_test),
+	VTPM_COMMAND(VTPM_CC_STARTUP, 0, 0, 0, false, vtpm_cmd_startup),
+	VTPM_COMMAND(VTPM_CC_SHUTDOWN, 0, 0, 0, false, vtpm_cmd_shutdown),
+	VTPM_COMMAND(VTPM_CC_STIR_RANDOM, 0, 0, 0, false,
+		     vtpm_cmd_stir_random),
+	VTPM_COMMAND(VTPM_CC_FLUSH_CONTEXT, 0, 0, 0, false,
+		     vtpm_cmd_flush_context),
+	VTPM_COMMAND(VTPM_CC_START_AUTH_SESSION, 2, 0, VTPM_HANDLE_ANY, true,
+		     vtpm_cmd_start_auth_session),
+	VTPM_COMMAND(VTPM_CC_GET_CAPABILITY, 0, 0, 0, false,
+		     vtpm_cmd_get_capability),
+	VTPM_COMMAND(VTPM_CC_GET_RANDOM, 0, 0, 0, false, vtpm_cmd_get_random),
+	VTPM_COMMAND(VTPM_CC_GET_TEST_RESULT, 0, 0, 0, false,
+		     vtpm_cmd_get_test_result),
+	VTPM_COMMAND(VTPM_CC_PCR_READ, 0, 0, 0, false, vtpm_cmd_pcr_read),
+	VTPM_COMMAND(VTPM_CC_READ_CLOCK, 0, 0, 0, false, vtpm_cmd_read_clock),
+	VTPM_COMMAND(VTPM_CC_PCR_EXTEND, 1, 1, VTPM_HANDLE_PCR_NULL, false,
+		     vtpm_cmd_pcr_extend),
+	VTPM_COMMAND(VTPM_CC_TEST_PARMS, 0, 0, 0, false, vtpm_cmd_test_parms),
 };
 
 const unsigned int vtpm_nr_commands = ARRAY_SIZE(vtpm_commands);
@@ -53,16 +67,6 @@ static const struct vtpm_command_desc *vtpm_find_command(u32 cc)
 	return NULL;
 }
 
-/**
- * struct vtpm_session - one parsed command session
- * @handle:	session handle (only TPM_RS_PW gets this far)
- * @attrs:	TPMA_SESSION
- */
-struct vtpm_session {
-	u32 handle;
-	u8 attrs;
-};
-
 static u32 vtpm_check_handle(u8 type, u32 h)
 {
 	switch (type) {
@@ -80,55 +84,59 @@ static u32 vtpm_check_handle(u8 type, u32 h)
 
 /*
  * Parse the authorisation area: @rd covers exactly authorizationSize bytes.
- * Only password sessions exist on a mux-only instance; HMAC and policy
- * session handles name sessions that are not loaded.
+ * Sessions are password sessions or loaded HMAC sessions; a password is
+ * checked here (every entity's authValue is empty), an HMAC once the
+ * whole command is known.
  */
-static u32 vtpm_parse_sessions(struct tpm_rd *rd, struct vtpm_session *s,
-			       unsigned int *nr)
+static u32 vtpm_parse_sessions(struct vtpm_tpm *t, struct tpm_rd *rd,
+			       struct vtpm_auth *a, unsigned int *nr)
 {
 	unsigned int i;
 
 	for (i = 0; tpm_rd_left(rd); i++) {
 		u32 idx = VTPM_RC_S + VTPM_RC_N(i + 1);
-		u32 handle;
-		u16 nonce, hmac;
-		u8 attrs;
+		u32 ht;
 
 		if (i == VTPM_MAX_SESSIONS)
 			return VTPM_RC_AUTHSIZE;
-		handle = tpm_rd_u32(rd);
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].handle = tpm_rd_u32(rd);
 		if (rd->err)
 			return VTPM_RC_INSUFFICIENT + idx;
-		if (handle != VTPM_RS_PW &&
-		    (handle >> 24) != VTPM_HT_HMAC_SESSION &&
-		    (handle >> 24) != VTPM_HT_POLICY_SESSION)
+		ht = a[i].handle >> 24;
+		if (a[i].handle != VTPM_RS_PW && ht != VTPM_HT_HMAC_SESSION &&
+		    ht != VTPM_HT_POLICY_SESSION)
 			return VTPM_RC_VALUE + idx;
-		nonce = tpm_rd_u16(rd);
-		if (!rd->err && nonce > VTPM_MAX_DIGEST_SIZE)
+		a[i].nonce_size = tpm_rd_u16(rd);
+		if (!rd->err && a[i].nonce_size > VTPM_MAX_DIGEST_SIZE)
 			return VTPM_RC_SIZE + idx;
-		tpm_rd_bytes(rd, nonce);
-		attrs = tpm_rd_u8(rd);
-		if (!rd->err && (attrs & VTPM_SA_RESERVED))
+		a[i].nonce = tpm_rd_bytes(rd, a[i].nonce_size);
+		a[i].attrs = tpm_rd_u8(rd);
+		if (!rd->err && (a[i].attrs & VTPM_SA_RESERVED))
 			return VTPM_RC_RESERVED_BITS + idx;
-		hmac = tpm_rd_u16(rd);
-		if (!rd->err && hmac > VTPM_MAX_DIGEST_SIZE)
+		a[i].hmac_size = tpm_rd_u16(rd);
+		if (!rd->err && a[i].hmac_size > VTPM_MAX_DIGEST_SIZE)
 			return VTPM_RC_SIZE + idx;
-		tpm_rd_bytes(rd, hmac);
+		a[i].hmac = tpm_rd_bytes(rd, a[i].hmac_size);
 		if (rd->err)
 			return VTPM_RC_INSUFFICIENT + idx;
-		if (handle != VTPM_RS_PW)
-			return VTPM_RC_REFERENCE_S0 + i;
-		if (nonce)
+		if (a[i].handle != VTPM_RS_PW) {
+			a[i].s = vtpm_session_find(t, a[i].handle);
+			if (!a[i].s)
+				return VTPM_RC_REFERENCE_S0 + i;
+			if (a[i].nonce_size < 16)
+				return VTPM_RC_SIZE + idx;
+			continue;
+		}
+		if (a[i].nonce_size)
 			return VTPM_RC_NONCE + idx;
 		/*
 		 * The authValue of every PCR is the empty buffer (there is no
 		 * PCR_SetAuthValue), and PCRs are exempt from dictionary
 		 * attack protection.
 		 */
-		if (hmac)
+		if (a[i].hmac_size)
 			return VTPM_RC_BAD_AUTH + idx;
-		s[i].handle = handle;
-		s[i].attrs = attrs;
 	}
 	*nr = i;
 	return VTPM_RC_SUCCESS;
@@ -150,7 +158,7 @@ static size_t vtpm_error(u8 *rsp, size_t cap, u16 tag, u32 rc)
  */
 static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
 		      const struct vtpm_command_desc **descp,
-		      struct vtpm_session *s, unsigned int *nr_sessions)
+		      struct vtpm_auth *a, unsigned int *nr_sessions)
 {
 	const struct vtpm_command_desc *desc;
 	struct tpm_rd rd, auth;
@@ -193,7 +201,7 @@ static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
 		if (size < 9 || size > tpm_rd_left(&rd))
 			return VTPM_RC_SIZE;
 		tpm_rd_init(&auth, tpm_rd_bytes(&rd, size), size);
-		rc = vtpm_parse_sessions(&auth, s, nr_sessions);
+		rc = vtpm_parse_sessions(c->t, &auth, a, nr_sessions);
 		if (rc)
 			return rc;
 		if (*nr_sessions > desc->auth)
@@ -203,6 +211,18 @@ static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
 		return VTPM_RC_AUTH_MISSING;
 
 	tpm_rd_init(&c->in, cmd + rd.pos, tpm_rd_left(&rd));
+	for (i = 0; i < *nr_sessions; i++) {
+		int bad;
+
+		if (!a[i].s)
+			continue;
+		bad = vtpm_session_verify(&a[i], c->cc, c->handle,
+					  desc->handles, c->in.p, c->in.len);
+		if (bad < 0)
+			return VTPM_RC_FAILURE;
+		if (bad)
+			return VTPM_RC_BAD_AUTH + VTPM_RC_S + VTPM_RC_N(i + 1);
+	}
 	return VTPM_RC_SUCCESS;
 }
 
@@ -223,30 +243,34 @@ size_t vtpm_execute(struct vtpm_tpm *t, const u8 *cmd, size_t len,
 		    u8 *rsp, size_t cap)
 {
 	const struct vtpm_command_desc *desc = NULL;
-	struct vtpm_session s[VTPM_MAX_SESSIONS];
+	struct vtpm_auth a[VTPM_MAX_SESSIONS];
 	struct vtpm_cmd c = { .t = t };
 	unsigned int nr_sessions = 0, i;
-	size_t param_size_at;
+	size_t param_size_at, params_at;
 	struct tpm_wr w;
 	u16 tag = 0;
 	u32 rc;
 
 	t->commands++;
-	rc = vtpm_parse(&c, cmd, len, &tag, &desc, s, &nr_sessions);
+	rc = vtpm_parse(&c, cmd, len, &tag, &desc, a, &nr_sessions);
 	if (rc == VTPM_RC_BAD_TAG)
 		return vtpm_error(rsp, cap, VTPM_ST_RSP_COMMAND, rc);
 	if (rc)
 		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS, rc);
 
+	/* header, [handle], [parameterSize], parameters, [sessions] */
 	tpm_wr_init(&w, rsp, cap);
 	tpm_wr_u16(&w, tag);
 	tpm_wr_u32(&w, 0);		/* responseSize, below */
 	tpm_wr_u32(&w, VTPM_RC_SUCCESS);
+	if (desc->rhandle)
+		tpm_wr_u32(&w, 0);	/* the handle, below */
 	param_size_at = w.pos;
 	if (tag == VTPM_ST_SESSIONS)
 		tpm_wr_u32(&w, 0);	/* parameterSize, below */
+	params_at = w.pos;
 
-	tpm_wr_init(&c.out, rsp + w.pos, cap - w.pos);
+	tpm_wr_init(&c.out, rsp + params_at, cap - params_at);
 	rc = desc->exec(&c);
 	if (!rc && tpm_rd_left(&c.in))
 		rc = VTPM_RC_SIZE;
@@ -256,13 +280,14 @@ size_t vtpm_execute(struct vtpm_tpm *t, const u8 *cmd, size_t len,
 		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS, rc);
 
 	w.pos += c.out.pos;
+	if (desc->rhandle)
+		put_unaligned_be32(c.rhandle, rsp + VTPM_HEADER_SIZE);
 	if (tag == VTPM_ST_SESSIONS) {
 		put_unaligned_be32(c.out.pos, rsp + param_size_at);
-		for (i = 0; i < nr_sessions; i++) {
-			tpm_wr_u16(&w, 0);	/* nonceTPM */
-			tpm_wr_u8(&w, VTPM_SA_CONTINUE_SESSION);
-			tpm_wr_u16(&w, 0);	/* hmac */
-		}
+		for (i = 0; i < nr_sessions; i++)
+			if (vtpm_session_respond(&a[i], c.cc, rsp + params_at,
+						 c.out.pos, &w))
+				w.err = true;
 	}
 	if (w.err)
 		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS,

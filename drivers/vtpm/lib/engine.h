@@ -76,6 +76,26 @@ struct vtpm_pcr_change {
 	} d[VTPM_CHANGE_MAX_DIGESTS];
 };
 
+#define VTPM_MAX_LOADED_SESSIONS	3
+
+/**
+ * struct vtpm_session - a loaded HMAC session
+ * @handle:	 its handle, 0 when the slot is free
+ * @alg:	 authHash
+ * @size:	 digest size of @alg: the size of nonceTPM and sessionKey
+ * @key_size:	 size of @key: 0 for an unbound, unsalted session
+ * @nonce_tpm:	 the last nonce the TPM sent (nonceOlder of the next command)
+ * @key:	 sessionKey
+ */
+struct vtpm_session {
+	u32 handle;
+	u16 alg;
+	u8 size;
+	u8 key_size;
+	u8 nonce_tpm[VTPM_MAX_DIGEST_SIZE];
+	u8 key[VTPM_MAX_DIGEST_SIZE];
+};
+
 enum vtpm_shutdown {
 	VTPM_SHUTDOWN_NONE = 0,
 	VTPM_SHUTDOWN_CLEAR,
@@ -95,6 +115,7 @@ enum vtpm_shutdown {
  * @started_ms:		platform clock at the last Startup (ReadClock's time)
  * @commands:		commands executed
  * @extends:		vPCR changes made
+ * @sessions:		the loaded sessions
  * @pcr:		VTPM_NUM_PCRS vPCRs of @banks->stride bytes each
  *
  * The caller serialises every access (one command at a time).
@@ -110,6 +131,7 @@ struct vtpm_tpm {
 	u64 started_ms;
 	u64 commands;
 	u64 extends;
+	struct vtpm_session sessions[VTPM_MAX_LOADED_SESSIONS];
 	u8 pcr[];
 };
 
@@ -130,8 +152,19 @@ u16 vtpm_alg_digest_size(u16 alg);
  * and once for user space (the unit tests and fuzzers).
  */
 
-/* Hash @len bytes at @data with TPM_ALG_ID @alg into @out; 0 or -errno. */
-int vtpm_plat_hash(u16 alg, const void *data, size_t len, u8 *out);
+/**
+ * struct vtpm_iov - one piece of a message to hash
+ * @p:	 the bytes
+ * @len: their number
+ */
+struct vtpm_iov {
+	const void *p;
+	size_t len;
+};
+
+/* Hash the @n pieces at @iov with TPM_ALG_ID @alg into @out; 0 or -errno. */
+int vtpm_plat_hashv(u16 alg, const struct vtpm_iov *iov, unsigned int n,
+		    u8 *out);
 /* Fill @buf with @len random bytes. */
 void vtpm_plat_random(void *buf, size_t len);
 /* Mix @len bytes of caller data into the platform's RNG (no entropy). */
@@ -144,5 +177,14 @@ u64 vtpm_plat_now_ms(void);
  * anything else leaves the vPCRs as they are.
  */
 u32 vtpm_plat_anchor(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg);
+
+/* Hash @len bytes at @data with @alg into @out; 0 or -errno. */
+static inline int vtpm_plat_hash(u16 alg, const void *data, size_t len,
+				 u8 *out)
+{
+	struct vtpm_iov iov = { data, len };
+
+	return vtpm_plat_hashv(alg, &iov, 1, out);
+}
 
 #endif /* _VTPM_LIB_ENGINE_H */

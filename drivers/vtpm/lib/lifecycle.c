@@ -41,6 +41,7 @@ u32 vtpm_cmd_startup(struct vtpm_cmd *c)
 	rc = vtpm_pcr_startup(t, su == VTPM_SU_CLEAR);
 	if (rc)
 		return rc;
+	vtpm_sessions_flush(t);
 	if (last == VTPM_SHUTDOWN_STATE) {
 		t->restart_count++;		/* Resume or Restart */
 	} else if (!first) {

@@ -11,15 +11,23 @@
 
 struct plat_state plat;
 
-int vtpm_plat_hash(u16 alg, const void *data, size_t len, u8 *out)
+int vtpm_plat_hashv(u16 alg, const struct vtpm_iov *iov, unsigned int n,
+		    u8 *out)
 {
 	const char *name = vtpm_alg_name(alg);
-	unsigned int n;
+	EVP_MD_CTX *ctx;
+	unsigned int i;
+	int ok;
 
 	if (!name)
 		return -EINVAL;
-	return EVP_Digest(data, len, out, &n, EVP_get_digestbyname(name),
-			  NULL) ? 0 : -EIO;
+	ctx = EVP_MD_CTX_new();
+	ok = ctx && EVP_DigestInit_ex(ctx, EVP_get_digestbyname(name), NULL);
+	for (i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(ctx, iov[i].p, iov[i].len);
+	ok = ok && EVP_DigestFinal_ex(ctx, out, NULL);
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -EIO;
 }
 
 void vtpm_plat_random(void *buf, size_t len)
