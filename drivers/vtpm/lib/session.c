@@ -12,6 +12,7 @@
 #include "command.h"
 
 #define VTPM_HASH_BLOCK_MAX	128
+#define VTPM_KDFA_MAX_BYTES	512
 
 static unsigned int vtpm_hash_block(u16 alg)
 {
@@ -78,7 +79,7 @@ out:
  * @ulen:  its length
  * @v:	   contextV
  * @vlen:  its length
- * @bits:  bits wanted, a multiple of 8, at most 512
+ * @bits:  bits wanted, a multiple of 8, at most 4096
  * @out:   bits / 8 bytes
  *
  * Return: 0 or -errno.
@@ -93,7 +94,7 @@ int vtpm_kdfa(u16 alg, const u8 *key, size_t klen, const char *label,
 	u32 i;
 	int ret;
 
-	if (bits % 8 || bits > 8 * VTPM_MAX_DIGEST_SIZE)
+	if (bits % 8 || bits > 8 * VTPM_KDFA_MAX_BYTES)
 		return -EINVAL;
 	put_unaligned_be32(bits, nbits);
 	iov[1].p = label;

@@ -5,6 +5,7 @@
  * OpenSSL.  Output: TAP.
  */
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -396,6 +397,119 @@ static void test_capability(void)
 	CHECK(cmd_run(&c) == 0x1c4, "an unknown capability: TPM_RC_VALUE+P1");
 }
 
+static void test_hmac_kdfa(void)
+{
+	/* RFC 4231, test case 2 */
+	static const u8 rfc4231[32] = {
+		0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04,
+		0x24, 0x26, 0x08, 0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08,
+		0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec,
+		0x38, 0x43,
+	};
+	const char *msg = "what do ya want for nothing?";
+	struct vtpm_iov iov[2] = { { msg, 10 }, { msg + 10, strlen(msg) - 10 } };
+	u8 key[200], out[64], ref[64], kdf[100], blk[64], in[64];
+	unsigned int n, i;
+	bool ok = true;
+
+	CHECK(!vtpm_hmac(VTPM_ALG_SHA256, (const u8 *)"Jefe", 4, iov, 2, out) &&
+	      !memcmp(out, rfc4231, 32), "HMAC-SHA256 matches RFC 4231 case 2");
+	memset(key, 0xaa, sizeof(key));
+	for (i = 0; i < 4; i++) {
+		vtpm_hmac(all_algs[i], key, sizeof(key), iov, 2, out);
+		HMAC(md(all_algs[i]), key, sizeof(key), (const u8 *)msg,
+		     strlen(msg), ref, &n);
+		ok &= !memcmp(out, ref, n);
+	}
+	CHECK(ok, "HMAC with a key longer than the block equals OpenSSL's, all hashes");
+
+	/* KDFa: HMAC(key, [i] || label || 0 || u || v || [bits]) blocks */
+	CHECK(!vtpm_kdfa(VTPM_ALG_SHA256, key, 32, "ATH", key + 32, 16,
+			 key + 48, 16, 800, kdf), "KDFa of 800 bits");
+	ok = true;
+	for (i = 1; i <= 4; i++) {
+		size_t off = 0;
+
+		put_unaligned_be32(i, in);
+		memcpy(in + 4, "ATH", 4);
+		memcpy(in + 8, key + 32, 32);
+		put_unaligned_be32(800, in + 40);
+		off = 44;
+		HMAC(md(VTPM_ALG_SHA256), key, 32, in, off, blk, &n);
+		ok &= !memcmp(kdf + 32 * (i - 1), blk,
+			      i < 4 ? 32 : 100 - 96);
+	}
+	CHECK(ok, "KDFa equals the counter-mode construction over OpenSSL HMAC");
+}
+
+/* An HMAC session, driven as a client would, HMACs computed with OpenSSL */
+static void test_session(void)
+{
+	u8 nonce_caller[32], nonce_tpm[32], cp[32], hm[32], buf[256];
+	u32 handle;
+	unsigned int n;
+	size_t off;
+	struct cmd c;
+	u8 attrs = 1;
+
+	fresh();
+	startup(VTPM_SU_CLEAR);
+	memset(nonce_caller, 0x42, 32);
+	cmd_start(&c, VTPM_ST_NO_SESSIONS, VTPM_CC_START_AUTH_SESSION);
+	tpm_wr_u32(&c.w, VTPM_RH_NULL);
+	tpm_wr_u32(&c.w, VTPM_RH_NULL);
+	tpm_wr_tpm2b(&c.w, nonce_caller, 32);
+	tpm_wr_u16(&c.w, 0);
+	tpm_wr_u8(&c.w, VTPM_SE_HMAC);
+	tpm_wr_u16(&c.w, VTPM_ALG_NULL);
+	tpm_wr_u16(&c.w, VTPM_ALG_SHA256);
+	CHECK(cmd_run(&c) == 0 && rsp_len == 10 + 4 + 2 + 32,
+	      "StartAuthSession: unbound, unsalted, sha256");
+	handle = get_unaligned_be32(rsp + 10);
+	memcpy(nonce_tpm, rsp + 16, 32);
+	CHECK((handle >> 24) == VTPM_HT_HMAC_SESSION, "an HMAC session handle");
+
+	/* PCR_Reset 16 authorised by the session */
+	put_unaligned_be32(VTPM_CC_PCR_RESET, buf);
+	put_unaligned_be32(16, buf + 4);
+	hash(VTPM_ALG_SHA256, buf, 8, cp);
+	memcpy(buf, cp, 32);
+	memcpy(buf + 32, nonce_caller, 32);
+	memcpy(buf + 64, nonce_tpm, 32);
+	buf[96] = attrs;
+	HMAC(md(VTPM_ALG_SHA256), "", 0, buf, 97, hm, &n);
+	cmd_start(&c, VTPM_ST_SESSIONS, VTPM_CC_PCR_RESET);
+	tpm_wr_u32(&c.w, 16);
+	tpm_wr_u32(&c.w, 4 + 2 + 32 + 1 + 2 + 32);
+	tpm_wr_u32(&c.w, handle);
+	tpm_wr_tpm2b(&c.w, nonce_caller, 32);
+	tpm_wr_u8(&c.w, attrs);
+	off = c.w.pos + 2;
+	tpm_wr_tpm2b(&c.w, hm, 32);
+	CHECK(cmd_run(&c) == 0, "a command with a correct session HMAC");
+
+	/* response: nonceTPM, attrs, HMAC over rpHash = H(rc || cc) */
+	memcpy(nonce_tpm, rsp + 10 + 4 + 2, 32);
+	put_unaligned_be32(0, buf);
+	put_unaligned_be32(VTPM_CC_PCR_RESET, buf + 4);
+	hash(VTPM_ALG_SHA256, buf, 8, cp);
+	memcpy(buf, cp, 32);
+	memcpy(buf + 32, nonce_tpm, 32);
+	memcpy(buf + 64, nonce_caller, 32);
+	buf[96] = attrs;
+	HMAC(md(VTPM_ALG_SHA256), "", 0, buf, 97, hm, &n);
+	CHECK(rsp[48] == attrs && !memcmp(rsp + 51, hm, 32),
+	      "the response HMAC is right");
+
+	c.buf[off] ^= 1;	/* the same command again, old nonce, bad HMAC */
+	CHECK(cmd_run(&c) == 0x9a2, "a wrong session HMAC gets TPM_RC_BAD_AUTH+S1");
+
+	cmd_start(&c, VTPM_ST_NO_SESSIONS, VTPM_CC_FLUSH_CONTEXT);
+	tpm_wr_u32(&c.w, handle);
+	CHECK(cmd_run(&c) == 0, "FlushContext of the session");
+	CHECK(cmd_run(&c) == 0x1cb, "FlushContext again gets TPM_RC_HANDLE+P1");
+}
+
 /* Random mutations of valid commands: always a well-formed response */
 static void test_mutations(void)
 {
@@ -442,6 +556,8 @@ int main(void)
 	test_state();
 	test_framing();
 	test_capability();
+	test_hmac_kdfa();
+	test_session();
 	test_mutations();
 	printf("1..%d\n", tests);
 	free(tpm);

@@ -1,0 +1,197 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Usage and exit-code tests of vtpmctl that need no vtpm_mux module: help
+# output, argument checking (exit 2), failures to reach the control device
+# (exit 1).  No test talks to a real control device: VTPM_MUX_CONTROL points
+# at a path that does not exist, or --control at /dev/null.
+#
+# Usage: test-usage.sh [VTPMCTL]   (default: $VTPMCTL, else ./vtpmctl next
+# to this script).  Output is TAP; the exit status is 1 if a test failed.
+
+VTPMCTL=${1:-${VTPMCTL:-$(dirname "$0")/vtpmctl}}
+if [ ! -x "$VTPMCTL" ]; then
+	echo "Bail out! $VTPMCTL is not an executable (run make first)"
+	exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/vtpmctl-test.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+NOENT=$tmp/no-such-control
+VTPM_MUX_CONTROL=$NOENT
+export VTPM_MUX_CONTROL
+
+n=0
+failed=0
+
+# t DESCRIPTION EXPECTED_STATUS PATTERN ARGS...
+#
+# Runs vtpmctl ARGS.  Passes if the exit status is EXPECTED_STATUS and:
+# for 0, stderr is empty and stdout matches PATTERN (grep, may be empty);
+# otherwise stdout is empty, stderr starts with "vtpmctl: " and matches
+# PATTERN, and for 2 it also has the "Try 'vtpmctl ... --help'" hint.
+t()
+{
+	desc=$1
+	want=$2
+	pat=$3
+	shift 3
+	"$VTPMCTL" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	why=
+	if [ "$rc" -ne "$want" ]; then
+		why="exit status $rc, expected $want"
+	elif [ "$want" -eq 0 ]; then
+		if [ -s "$tmp/err" ]; then
+			why="unexpected stderr"
+		elif [ -n "$pat" ] && ! grep -q -e "$pat" "$tmp/out"; then
+			why="stdout does not match '$pat'"
+		fi
+	else
+		if [ -s "$tmp/out" ]; then
+			why="unexpected stdout"
+		elif ! head -n 1 "$tmp/err" | grep -q '^vtpmctl: '; then
+			why="stderr does not start with 'vtpmctl: '"
+		elif [ -n "$pat" ] && ! grep -q -e "$pat" "$tmp/err"; then
+			why="stderr does not match '$pat'"
+		elif [ "$want" -eq 2 ] &&
+		     ! grep -q "^Try 'vtpmctl .*--help' for more information" "$tmp/err"; then
+			why="no usage hint"
+		fi
+	fi
+
+	n=$((n + 1))
+	if [ -z "$why" ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc: $why"
+		sed 's/^/#   stdout: /' "$tmp/out"
+		sed 's/^/#   stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+
+label63=$(printf '%063d' 0)
+label64=$(printf '%064d' 0)
+tab=$(printf '\t')
+
+# help and version
+t "--help"			0 '^Usage: vtpmctl'	--help
+t "-h"				0 '^Usage: vtpmctl'	-h
+t "help"			0 '^Usage: vtpmctl'	help
+t "--version"			0 '^vtpmctl [0-9]'	--version
+t "-V"				0 '^vtpmctl [0-9]'	-V
+for cmd in create destroy list info help; do
+	t "$cmd --help"		0 "^Usage: vtpmctl .*$cmd"	$cmd --help
+	t "$cmd -h"		0 "^Usage: vtpmctl .*$cmd"	$cmd -h
+	t "help $cmd"		0 "^Usage: vtpmctl .*$cmd"	help $cmd
+done
+t "--help after arguments"	0 '^Usage: vtpmctl .*destroy'	destroy 3 --help
+t "--help wins over a bad label" 0 '^Usage: vtpmctl .*create' \
+	create --label "$label64" --help
+
+# global usage errors
+t "no command"			2 'missing command'
+t "unknown command"		2 "unknown command 'frobnicate'"	frobnicate
+t "unknown global option"	2 "unknown option '--bogus'"	--bogus list
+t "command option as global"	2 "unknown option '--label'"	--label x create
+t "--control needs an argument"	2 "'--control' needs an argument" --control
+t "--control empty"		2 'control'		--control= list
+t "--control twice"		2 'more than once'	--control a --control b list
+t "--version takes no argument"	2 'takes no argument'	--version=1
+t "help of unknown command"	2 "unknown command 'frobnicate'" help frobnicate
+t "help with two arguments"	2 'unexpected argument'	help list info
+
+# create
+t "create: extra argument"	2 "unexpected argument 'x'"	create x
+t "create: unknown option"	2 "unknown option '--lable'"	create --lable x
+t "create: unknown short option" 2 "unknown option '-x'"	create -x
+t "create: --label needs an argument" 2 'needs an argument'	create --label
+t "create: --label twice"	2 'more than once'	create --label a --label b
+t "create: label of 64 bytes"	2 'label too long'	create --label "$label64"
+t "create: label with a tab"	2 'printable ASCII'	create --label "a${tab}b"
+t "create: label of 63 bytes passes" 1 "cannot open $NOENT" \
+	create --label "$label63"
+t "create: empty label passes"	1 'cannot open'		create --label ''
+t "create: label with spaces passes" 1 'cannot open'	create --label 'a b'
+t "create: mode 888"		2 "bad mode '888'"	create --mode 888
+t "create: mode 01777"		2 'bad mode'		create --mode 01777
+t "create: mode empty"		2 'bad mode'		create --mode ''
+t "create: mode -1"		2 'bad mode'		create --mode -1
+t "create: mode 0x1ff"		2 'bad mode'		create --mode 0x1ff
+t "create: mode ' 644'"		2 'bad mode'		create --mode ' 644'
+t "create: mode 0640 passes"	1 'cannot open'		create --mode 0640
+t "create: mode=777 passes"	1 'cannot open'		create --mode=777
+t "create: owner empty"		2 'missing user'	create --owner ''
+t "create: owner :0"		2 'missing user'	create --owner :0
+t "create: owner 0:"		2 'missing group'	create --owner 0:
+t "create: owner uid 4294967295" 2 'bad uid'		create --owner 4294967295
+t "create: owner gid too large"	2 'bad gid'		create --owner 0:4294967296
+t "create: owner unknown user"	2 'unknown user'	create --owner no_such_user_vtpmctl
+t "create: owner unknown group"	2 'unknown group'	create --owner 0:no_such_group_vtpmctl
+t "create: owner 0:0 passes"	1 'cannot open'		create --owner 0:0
+t "create: owner root passes"	1 'cannot open'		create --owner root
+t "create: owner unknown uid passes" 1 'cannot open'	create --owner 4294967294
+t "create: backend foo"		2 "unknown backend 'foo'" create --backend foo
+t "create: backend none passes"	1 'cannot open'		create --backend none
+t "create: all options pass"	1 'cannot open' \
+	create --label t1 --owner 0:0 --mode 0660 --backend none
+
+# destroy and info take one instance
+for cmd in destroy info; do
+	t "$cmd: missing instance"	2 'missing instance'	$cmd
+	t "$cmd: two instances"		2 "unexpected argument '2'" $cmd 1 2
+	t "$cmd: unknown option"	2 'unknown option'	$cmd --bogus 1
+	for bad in -1 +1 ' 1' 1x 0x1 '' 4294967296 /dev/vtpm /dev/vtpm01 \
+		   /dev/vtpm-mux /dev/tpm0 vtpm; do
+		t "$cmd: bad instance '$bad'" 2 '' $cmd "$bad"
+	done
+	for good in 0 7 4294967295 /dev/vtpm0 /dev/vtpm12 vtpm3; do
+		t "$cmd: instance '$good' passes" 1 'cannot open' $cmd "$good"
+	done
+done
+
+# list
+t "list: extra argument"	2 "unexpected argument 'x'"	list x
+t "list: unknown option"	2 'unknown option'	list --all
+
+# reaching the control device
+t "missing control device (env)" 1 \
+	"^vtpmctl: cannot open $NOENT: No such file or directory (is the vtpm_mux module loaded?)$" \
+	list
+t "missing control device (--control)" 1 \
+	"^vtpmctl: cannot open $tmp/other: No such file or directory" \
+	--control "$tmp/other" list
+t "--control= form"		1 "cannot open $tmp/other" --control="$tmp/other" list
+t "--control wins over env"	1 "cannot open $tmp/other" --control "$tmp/other" info 0
+t "not a control device: list"	1 '^vtpmctl: list: Inappropriate ioctl for device' \
+	--control /dev/null list
+t "not a control device: info"	1 '^vtpmctl: info 3: Inappropriate ioctl for device' \
+	--control /dev/null info /dev/vtpm3
+t "not a control device: destroy" 1 \
+	'^vtpmctl: destroy 7: Inappropriate ioctl for device' \
+	--control /dev/null destroy 7
+t "not a control device: create" 1 '^vtpmctl: create: Inappropriate ioctl for device' \
+	--control /dev/null create --label x
+
+# output that cannot be written is a failure
+if [ -w /dev/full ]; then
+	n=$((n + 1))
+	"$VTPMCTL" --help >/dev/full 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q '^vtpmctl: cannot write' "$tmp/err"; then
+		echo "ok $n - --help to a full device fails"
+	else
+		echo "not ok $n - --help to a full device fails: exit status $rc"
+		failed=$((failed + 1))
+	fi
+fi
+
+echo "1..$n"
+if [ "$failed" -ne 0 ]; then
+	echo "# $failed of $n tests failed"
+	exit 1
+fi
+exit 0

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtpmctl: create, destroy, list and describe vtpm-mux virtual TPM 2.0
+ * instances through the control device /dev/vtpm-mux.
+ *
+ * Exit status: 0 success, 1 failure, 2 usage error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/vtpm_mux.h>
+
+#include "vtpmctl.h"
+
+static int cmd_help(const struct ctx *ctx, const struct cmd *cmd,
+		    int argc, char **argv);
+
+static const struct cmd commands[] = {
+	{
+		.name = "create",
+		.run = cmd_create,
+		.synopsis = "[--label TEXT] [--owner USER[:GROUP]] [--mode OCTAL] [--backend none]",
+		.summary = "create an instance, print its device path",
+		.help =
+"Create a virtual TPM instance and print its device path (e.g. /dev/vtpm0)\n"
+"on a line of its own.  Needs CAP_SYS_ADMIN.\n"
+"\n"
+"Options:\n"
+"  --label TEXT          free text, printable ASCII, at most 63 bytes\n"
+"  --owner USER[:GROUP]  owner and group of the device node, names or\n"
+"                        numbers; without GROUP the group is USER's primary\n"
+"                        group, or the number USER if no such user exists\n"
+"                        (default: root:root)\n"
+"  --mode OCTAL          permission bits of the device node (default: 0600)\n"
+"  --backend none        where the commands the kernel does not answer go;\n"
+"                        'none' (they fail) is the only backend\n"
+"  -h, --help            show this help\n",
+	},
+	{
+		.name = "destroy",
+		.run = cmd_destroy,
+		.synopsis = "N|/dev/vtpmN",
+		.summary = "destroy an instance",
+		.help =
+"Destroy the instance /dev/vtpmN.  Descriptors still open on it fail with\n"
+"ENODEV from then on.  Needs CAP_SYS_ADMIN.\n",
+	},
+	{
+		.name = "list",
+		.run = cmd_list,
+		.synopsis = "",
+		.summary = "list the instances",
+		.help =
+"List the instances in ascending order, one line each, four fields\n"
+"separated by tabs:\n"
+"\n"
+"  INDEX  DEVICE  LABEL  UUID\n"
+"\n"
+"An empty label shows as '-'.  Without instances nothing is printed.\n",
+	},
+	{
+		.name = "info",
+		.run = cmd_info,
+		.synopsis = "N|/dev/vtpmN",
+		.summary = "show the properties of an instance",
+		.help =
+"Show the properties of the instance /dev/vtpmN, one 'key: value' line\n"
+"each: index, device, label ('-' if empty), uuid, backend, banks (PCR\n"
+"bank names separated by spaces), started (yes/no), open_count, commands,\n"
+"extends, owner (UID:GID), mode (octal).\n",
+	},
+	{
+		.name = "help",
+		.run = cmd_help,
+		.synopsis = "[COMMAND]",
+		.summary = "show this help, or the help of COMMAND",
+		.help = "Show the help of vtpmctl, or of COMMAND.\n",
+	},
+};
+
+static const struct cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+"Usage: vtpmctl [--control PATH] COMMAND [ARGS]\n"
+"       vtpmctl --help | --version\n"
+"\n"
+"Manage vtpm-mux virtual TPM 2.0 instances (/dev/vtpmN).\n"
+"\n"
+"Commands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		const struct cmd *c = &commands[i];
+
+		fprintf(f, "  %s%s%s\n      %s\n", c->name,
+			*c->synopsis ? " " : "", c->synopsis, c->summary);
+	}
+	fprintf(f,
+"\n"
+"Options:\n"
+"  --control PATH  the control device (default: $VTPM_MUX_CONTROL, else\n"
+"                  " VTPM_MUX_CONTROL_DEVICE ")\n"
+"  -h, --help      show this help\n"
+"  -V, --version   show the version\n"
+"\n"
+"'vtpmctl COMMAND --help' shows the help of COMMAND.\n"
+"Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+void cmd_usage(const struct cmd *cmd, FILE *f)
+{
+	fprintf(f, "Usage: vtpmctl [--control PATH] %s%s%s\n\n%s", cmd->name,
+		*cmd->synopsis ? " " : "", cmd->synopsis, cmd->help);
+}
+
+static int cmd_help(const struct ctx *ctx, const struct cmd *cmd,
+		    int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{ "help",	'h',	false,	1 },
+		{ NULL,		0,	false,	0 },
+	};
+	const char *topic = NULL, *extra = NULL, *val;
+	const struct cmd *c;
+	struct optparse p;
+	int id;
+
+	(void)ctx;
+	optparse_init(&p, argc, argv, 1, cmd->name, false);
+	while ((id = optparse_next(&p, opts, &val)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return EXIT_USAGE;
+		case OPT_ARG:
+			if (!topic)
+				topic = val;
+			else if (!extra)
+				extra = val;
+			break;
+		default:
+			cmd_usage(cmd, stdout);
+			return EXIT_SUCCESS;
+		}
+	}
+	if (extra)
+		return usage_error(cmd->name, "unexpected argument '%s'", extra);
+	if (!topic) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	c = find_cmd(topic);
+	if (!c)
+		return usage_error(NULL, "unknown command '%s'", topic);
+	cmd_usage(c, stdout);
+	return EXIT_SUCCESS;
+}
+
+/*
+ * Flush stdout: output that did not make it is a failure, reported here
+ * unless the command failed (and said so) already.
+ */
+static int finish(int ret)
+{
+	errno = 0;
+	if ((fflush(stdout) || ferror(stdout)) && !ret) {
+		errmsg("cannot write to standard output: %s",
+		       errno ? strerror(errno) : "I/O error");
+		return EXIT_FAILURE;
+	}
+	return ret;
+}
+
+enum {
+	G_HELP = 1,
+	G_VERSION,
+	G_CONTROL,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct opt opts[] = {
+		{ "help",	'h',	false,	G_HELP },
+		{ "version",	'V',	false,	G_VERSION },
+		{ "control",	0,	true,	G_CONTROL },
+		{ NULL,		0,	false,	0 },
+	};
+	struct ctx ctx = { .control = VTPM_MUX_CONTROL_DEVICE };
+	const char *env, *val, *control = NULL;
+	const struct cmd *cmd;
+	struct optparse p;
+	int id;
+
+	optparse_init(&p, argc, argv, 1, NULL, true);
+	while ((id = optparse_next(&p, opts, &val)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return EXIT_USAGE;
+		case G_HELP:
+			usage(stdout);
+			return finish(EXIT_SUCCESS);
+		case G_VERSION:
+			printf("vtpmctl %s\n", VTPMCTL_VERSION);
+			return finish(EXIT_SUCCESS);
+		case G_CONTROL:
+			if (control)
+				return usage_error(NULL, "option '--control' given more than once");
+			if (!*val)
+				return usage_error(NULL, "option '--control' needs a path");
+			control = val;
+			break;
+		}
+	}
+
+	env = getenv("VTPM_MUX_CONTROL");
+	if (control)
+		ctx.control = control;
+	else if (env && *env)
+		ctx.control = env;
+
+	if (p.idx >= argc)
+		return usage_error(NULL, "missing command");
+	cmd = find_cmd(argv[p.idx]);
+	if (!cmd)
+		return usage_error(NULL, "unknown command '%s'", argv[p.idx]);
+	return finish(cmd->run(&ctx, cmd, argc - p.idx, argv + p.idx));
+}
