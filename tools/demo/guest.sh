@@ -12,7 +12,6 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 
 say "The host: a TPM 2.0 (swtpm standing in for the hardware) at /dev/tpm0"
 run tpm2_getcap -T device:/dev/tpmrm0 properties-fixed | grep -A1 -E 'MANUFACTURER|VENDOR_STRING_1' | grep raw || true
-modprobe sha512_generic 2>/dev/null || true
 run insmod drivers/vtpm/vtpm_mux.ko
 dmesg | grep vtpm_mux | tail -n 2
 
