@@ -36,7 +36,8 @@ sparse:
 
 checkpatch: $(KSRC)/.extracted
 	perl $(KSRC)/scripts/checkpatch.pl --strict --no-tree --terse \
-		--show-types -f drivers/vtpm/*.[ch] drivers/vtpm/lib/*.[ch] \
+		--show-types -f $(filter-out %.mod.c,$(wildcard \
+		drivers/vtpm/*.[ch] drivers/vtpm/lib/*.[ch])) \
 		include/uapi/linux/vtpm_mux.h
 
 check:

@@ -78,7 +78,8 @@ static long vtpm_ctrl_create(struct vtpm_mux_create __user *uarg)
 		return -EINVAL;
 	}
 	if (c.flags & VTPM_MUX_CREATE_MODE) {
-		if (c.mode & ~0777)
+		/* devtmpfs would read mode 0 as its default, 0600 */
+		if (!c.mode || c.mode & ~0777)
 			return -EINVAL;
 		a.mode = c.mode;
 	} else if (c.mode) {

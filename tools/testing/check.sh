@@ -33,8 +33,8 @@ failed=0
 # that kselftest uses for top-level results.
 tally() {
 	local p f
-	p=$(grep -cE '^(# )?ok [0-9]+' "$1")
-	f=$(grep -cE '^(# )?not ok [0-9]+' "$1")
+	p=$(grep -cE '^(# )?ok\b' "$1")
+	f=$(grep -cE '^(# )?not ok\b' "$1")
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
@@ -59,9 +59,9 @@ tap() {
 	shift 2
 	"$@" >"$log" 2>&1
 	rc=$?
-	grep -E '^(# )?(not )?ok [0-9]+' "$log" | sed "s/^/$name: /"
+	grep -E '^(# )?(not )?ok\b' "$log" | sed "s/^/$name: /"
 	tally "$log"
-	if [ $rc -ne 0 ] && ! grep -qE '^(# )?not ok [0-9]+' "$log"; then
+	if [ $rc -ne 0 ] && ! grep -qE '^(# )?not ok\b' "$log"; then
 		echo "not ok - $name exited with $rc (see ${log#"$top"/})"
 		tail -n 30 "$log" | sed 's/^/#   /'
 		failed=$((failed + 1))

@@ -28,6 +28,22 @@ static const struct {
 	{ VTPM_ALG_KDF1_SP800_108, VTPM_ALGA_HASH | VTPM_ALGA_METHOD },
 };
 
+/**
+ * vtpm_alg_implemented() - whether an instance implements an algorithm
+ * @alg: a TPM_ALG_ID
+ *
+ * Return: true for the algorithms TPM_CAP_ALGS lists (TPM_ALG_NULL aside).
+ */
+bool vtpm_alg_implemented(u16 alg)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vtpm_algs); i++)
+		if (vtpm_algs[i].alg == alg)
+			return alg != VTPM_ALG_NULL;
+	return false;
+}
+
 static const u32 vtpm_permanent_handles[] = {
 	VTPM_RH_OWNER, VTPM_RH_NULL, VTPM_RS_PW, VTPM_RH_LOCKOUT,
 	VTPM_RH_ENDORSEMENT, VTPM_RH_PLATFORM, VTPM_RH_PLATFORM_NV,
@@ -188,7 +204,8 @@ static bool vtpm_cap_commands(struct tpm_wr *w, u32 first, u32 max)
 		}
 		tpm_wr_u32(w, (d->cc & 0xffff) |
 			   (u32)d->handles << VTPM_CCA_CHANDLES_SHIFT |
-			   (d->rhandle ? VTPM_CCA_RHANDLE : 0));
+			   (d->rhandle ? VTPM_CCA_RHANDLE : 0) |
+			   (d->flags & VTPM_CMD_NV ? VTPM_CCA_NV : 0));
 		n++;
 	}
 	if (!w->err)
@@ -297,8 +314,8 @@ u32 vtpm_cmd_get_capability(struct vtpm_cmd *c)
 						    VTPM_MAX_CAP_ALGS));
 		break;
 	case VTPM_CAP_HANDLES:
-		rc = vtpm_cap_handles(c->t, w, prop, min_t(u32, count,
-						     VTPM_MAX_CAP_HANDLES),
+		rc = vtpm_cap_handles(c->t, w, prop,
+				      min_t(u32, count, VTPM_MAX_CAP_HANDLES),
 				      &more);
 		break;
 	case VTPM_CAP_COMMANDS:

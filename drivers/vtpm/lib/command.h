@@ -71,12 +71,17 @@ u32 vtpm_cmd_start_auth_session(struct vtpm_cmd *c);
 u32 vtpm_cmd_flush_context(struct vtpm_cmd *c);
 
 /* dispatch.c: the command table, for TPM_CAP_COMMANDS */
+/* flags of &struct vtpm_command_desc */
+#define VTPM_CMD_NV		BIT(0)	/* TPMA_CC nv: may write NV memory */
+#define VTPM_CMD_NO_SESSIONS	BIT(1)	/* sessions: TPM_RC_AUTH_CONTEXT */
+
 struct vtpm_command_desc {
 	u32 cc;
 	u8 handles;
 	u8 auth;
 	u8 handle_type;
 	bool rhandle;
+	u8 flags;
 	u32 (*exec)(struct vtpm_cmd *c);
 };
 
@@ -89,6 +94,7 @@ bool vtpm_pcr_selection_bank(const struct vtpm_banks *b, u16 alg, u32 *idx);
 bool vtpm_hash_implemented(u16 alg);
 
 bool vtpm_pcr_properties(struct tpm_wr *w, u32 first, u32 max);
+bool vtpm_alg_implemented(u16 alg);
 
 /* session.c */
 int vtpm_hmac(u16 alg, const u8 *key, size_t klen, const struct vtpm_iov *iov,

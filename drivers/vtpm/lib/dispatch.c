@@ -9,44 +9,60 @@
  */
 #include "command.h"
 
+/* internal: TPM_RC_BAD_TAG in a TPM 1.2 style response (vtpm_bad_tag()) */
+#define VTPM_RC_BAD_TAG_TPM12	0xFFFF001E
+
 enum vtpm_handle_type {
 	VTPM_HANDLE_ANY = 0,	/* checked by the command itself */
 	VTPM_HANDLE_PCR,	/* TPMI_DH_PCR */
 	VTPM_HANDLE_PCR_NULL,	/* TPMI_DH_PCR+ (TPM_RH_NULL allowed) */
 };
 
-#define VTPM_COMMAND(_cc, _h, _a, _ht, _rh, _fn) \
+#define VTPM_COMMAND(_cc, _h, _a, _ht, _rh, _fl, _fn) \
 	{ .cc = _cc, .handles = _h, .auth = _a, .handle_type = _ht, \
-	  .rhandle = _rh, .exec = _fn }
+	  .rhandle = _rh, .flags = _fl, .exec = _fn }
+
+#define NV	VTPM_CMD_NV
+#define NOSESS	VTPM_CMD_NO_SESSIONS
 
 /* Sorted by command code: TPM_CAP_COMMANDS lists them in this order. */
 const struct vtpm_command_desc vtpm_commands[] = {
-	VTPM_COMMAND(VTPM_CC_PCR_EVENT, 1, 1, VTPM_HANDLE_PCR_NULL, false,
+	VTPM_COMMAND(VTPM_CC_PCR_EVENT, 1, 1, VTPM_HANDLE_PCR_NULL, false, NV,
 		     vtpm_cmd_pcr_event),
-	VTPM_COMMAND(VTPM_CC_PCR_RESET, 1, 1, VTPM_HANDLE_PCR, false,
+	VTPM_COMMAND(VTPM_CC_PCR_RESET, 1, 1, VTPM_HANDLE_PCR, false, NV,
 		     vtpm_cmd_pcr_reset),
-	VTPM_COMMAND(VTPM_CC_INCREMENTAL_SELF_TEST, 0, 0, 0, false,
+	VTPM_COMMAND(VTPM_CC_INCREMENTAL_SELF_TEST, 0, 0, 0, false, NV,
 		     vtpm_cmd_incremental_self_test),
-	VTPM_COMMAND(VTPM_CC_SELF_TEST, 0, 0, 0, false, vtpm_cmd_self_test),
-	VTPM_COMMAND(VTPM_CC_STARTUP, 0, 0, 0, false, vtpm_cmd_startup),
-	VTPM_COMMAND(VTPM_CC_SHUTDOWN, 0, 0, 0, false, vtpm_cmd_shutdown),
-	VTPM_COMMAND(VTPM_CC_STIR_RANDOM, 0, 0, 0, false,
+	VTPM_COMMAND(VTPM_CC_SELF_TEST, 0, 0, 0, false, NV,
+		     vtpm_cmd_self_test),
+	VTPM_COMMAND(VTPM_CC_STARTUP, 0, 0, 0, false, NV | NOSESS,
+		     vtpm_cmd_startup),
+	VTPM_COMMAND(VTPM_CC_SHUTDOWN, 0, 0, 0, false, NV,
+		     vtpm_cmd_shutdown),
+	VTPM_COMMAND(VTPM_CC_STIR_RANDOM, 0, 0, 0, false, NV,
 		     vtpm_cmd_stir_random),
-	VTPM_COMMAND(VTPM_CC_FLUSH_CONTEXT, 0, 0, 0, false,
+	VTPM_COMMAND(VTPM_CC_FLUSH_CONTEXT, 0, 0, 0, false, NOSESS,
 		     vtpm_cmd_flush_context),
-	VTPM_COMMAND(VTPM_CC_START_AUTH_SESSION, 2, 0, VTPM_HANDLE_ANY, true,
+	VTPM_COMMAND(VTPM_CC_START_AUTH_SESSION, 2, 0, VTPM_HANDLE_ANY, true, 0,
 		     vtpm_cmd_start_auth_session),
-	VTPM_COMMAND(VTPM_CC_GET_CAPABILITY, 0, 0, 0, false,
+	VTPM_COMMAND(VTPM_CC_GET_CAPABILITY, 0, 0, 0, false, 0,
 		     vtpm_cmd_get_capability),
-	VTPM_COMMAND(VTPM_CC_GET_RANDOM, 0, 0, 0, false, vtpm_cmd_get_random),
-	VTPM_COMMAND(VTPM_CC_GET_TEST_RESULT, 0, 0, 0, false,
+	VTPM_COMMAND(VTPM_CC_GET_RANDOM, 0, 0, 0, false, 0,
+		     vtpm_cmd_get_random),
+	VTPM_COMMAND(VTPM_CC_GET_TEST_RESULT, 0, 0, 0, false, 0,
 		     vtpm_cmd_get_test_result),
-	VTPM_COMMAND(VTPM_CC_PCR_READ, 0, 0, 0, false, vtpm_cmd_pcr_read),
-	VTPM_COMMAND(VTPM_CC_READ_CLOCK, 0, 0, 0, false, vtpm_cmd_read_clock),
-	VTPM_COMMAND(VTPM_CC_PCR_EXTEND, 1, 1, VTPM_HANDLE_PCR_NULL, false,
+	VTPM_COMMAND(VTPM_CC_PCR_READ, 0, 0, 0, false, 0,
+		     vtpm_cmd_pcr_read),
+	VTPM_COMMAND(VTPM_CC_READ_CLOCK, 0, 0, 0, false, 0,
+		     vtpm_cmd_read_clock),
+	VTPM_COMMAND(VTPM_CC_PCR_EXTEND, 1, 1, VTPM_HANDLE_PCR_NULL, false, NV,
 		     vtpm_cmd_pcr_extend),
-	VTPM_COMMAND(VTPM_CC_TEST_PARMS, 0, 0, 0, false, vtpm_cmd_test_parms),
+	VTPM_COMMAND(VTPM_CC_TEST_PARMS, 0, 0, 0, false, 0,
+		     vtpm_cmd_test_parms),
 };
+
+#undef NV
+#undef NOSESS
 
 const unsigned int vtpm_nr_commands = ARRAY_SIZE(vtpm_commands);
 
@@ -89,6 +105,7 @@ static u32 vtpm_check_handle(u8 type, u32 h)
  * whole command is known.
  */
 static u32 vtpm_parse_sessions(struct vtpm_tpm *t, struct tpm_rd *rd,
+			       const struct vtpm_command_desc *desc,
 			       struct vtpm_auth *a, unsigned int *nr)
 {
 	unsigned int i;
@@ -126,10 +143,25 @@ static u32 vtpm_parse_sessions(struct vtpm_tpm *t, struct tpm_rd *rd,
 				return VTPM_RC_REFERENCE_S0 + i;
 			if (a[i].nonce_size < 16)
 				return VTPM_RC_SIZE + idx;
+			/*
+			 * A session that authorises nothing is an audit or
+			 * encryption session, which an instance does not
+			 * offer.
+			 */
+			if (i >= desc->auth)
+				return VTPM_RC_ATTRIBUTES + idx;
 			continue;
 		}
+		/*
+		 * A password session only authorises, takes no nonce and no
+		 * attribute but continueSession.
+		 */
+		if (i >= desc->auth)
+			return VTPM_RC_HANDLE + idx;
 		if (a[i].nonce_size)
 			return VTPM_RC_NONCE + idx;
+		if (a[i].attrs & ~VTPM_SA_CONTINUE_SESSION)
+			return VTPM_RC_ATTRIBUTES + idx;
 		/*
 		 * The authValue of every PCR is the empty buffer (there is no
 		 * PCR_SetAuthValue), and PCRs are exempt from dictionary
@@ -140,6 +172,31 @@ static u32 vtpm_parse_sessions(struct vtpm_tpm *t, struct tpm_rd *rd,
 	}
 	*nr = i;
 	return VTPM_RC_SUCCESS;
+}
+
+/*
+ * The answer to a tag that is neither TPM_ST_NO_SESSIONS nor
+ * TPM_ST_SESSIONS.  A TPM 1.2 command (TPM_TAG_RQU_COMMAND,
+ * _AUTH1_COMMAND, _AUTH2_COMMAND) gets TPM_RC_BAD_TAG in a response with
+ * tag TPM_ST_RSP_COMMAND (Part 2, TPM_ST), the answer a TPM 1.2 stack can
+ * parse; other TPM_ST values get TPM_RC_BAD_TAG, values that are no TPM_ST
+ * at all TPM_RC_VALUE, as the reference implementation's unmarshalling of
+ * TPMI_ST_COMMAND_TAG gives them.
+ */
+static u32 vtpm_bad_tag(u16 tag)
+{
+	switch (tag) {
+	case 0x00C1 ... 0x00C3:
+		return VTPM_RC_BAD_TAG_TPM12;
+	case VTPM_ST_RSP_COMMAND:
+	case 0x8000:			/* TPM_ST_NULL */
+	case 0x8014 ... 0x801A:		/* TPM_ST_ATTEST_* */
+	case 0x8021 ... 0x8025:		/* CREATION ... AUTH_SIGNED */
+	case 0x8029:			/* TPM_ST_FU_MANIFEST */
+		return VTPM_RC_BAD_TAG;
+	default:
+		return VTPM_RC_VALUE;
+	}
 }
 
 static size_t vtpm_error(u8 *rsp, size_t cap, u16 tag, u32 rc)
@@ -170,7 +227,7 @@ static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
 	if (rd.err)
 		return VTPM_RC_COMMAND_SIZE;
 	if (*tag != VTPM_ST_NO_SESSIONS && *tag != VTPM_ST_SESSIONS)
-		return VTPM_RC_BAD_TAG;
+		return vtpm_bad_tag(*tag);
 	size = tpm_rd_u32(&rd);
 	if (rd.err || size != len || size < VTPM_HEADER_SIZE ||
 	    size > VTPM_MAX_COMMAND_SIZE)
@@ -195,17 +252,17 @@ static u32 vtpm_parse(struct vtpm_cmd *c, const u8 *cmd, size_t len, u16 *tag,
 
 	*nr_sessions = 0;
 	if (*tag == VTPM_ST_SESSIONS) {
+		if (desc->flags & VTPM_CMD_NO_SESSIONS)
+			return VTPM_RC_AUTH_CONTEXT;
 		size = tpm_rd_u32(&rd);
 		if (rd.err)
-			return VTPM_RC_AUTHSIZE;
+			return VTPM_RC_INSUFFICIENT;
 		if (size < 9 || size > tpm_rd_left(&rd))
 			return VTPM_RC_SIZE;
 		tpm_rd_init(&auth, tpm_rd_bytes(&rd, size), size);
-		rc = vtpm_parse_sessions(c->t, &auth, a, nr_sessions);
+		rc = vtpm_parse_sessions(c->t, &auth, desc, a, nr_sessions);
 		if (rc)
 			return rc;
-		if (*nr_sessions > desc->auth)
-			return VTPM_RC_AUTH_CONTEXT;
 	}
 	if (*nr_sessions < desc->auth)
 		return VTPM_RC_AUTH_MISSING;
@@ -253,8 +310,9 @@ size_t vtpm_execute(struct vtpm_tpm *t, const u8 *cmd, size_t len,
 
 	t->commands++;
 	rc = vtpm_parse(&c, cmd, len, &tag, &desc, a, &nr_sessions);
-	if (rc == VTPM_RC_BAD_TAG)
-		return vtpm_error(rsp, cap, VTPM_ST_RSP_COMMAND, rc);
+	if (rc == VTPM_RC_BAD_TAG_TPM12)
+		return vtpm_error(rsp, cap, VTPM_ST_RSP_COMMAND,
+				  VTPM_RC_BAD_TAG);
 	if (rc)
 		return vtpm_error(rsp, cap, VTPM_ST_NO_SESSIONS, rc);
 

@@ -44,12 +44,17 @@ struct vtpm_banks {
  * @VTPM_CHANGE_EVENT:	 TPM2_PCR_Event
  * @VTPM_CHANGE_RESET:	 TPM2_PCR_Reset
  * @VTPM_CHANGE_STARTUP: TPM2_Startup(CLEAR) (every vPCR to its initial value)
+ * @VTPM_CHANGE_RESUME:	 TPM2_Startup(STATE) (PCR 0-15 kept, the others to
+ *			 their initial values)
+ *
+ * The values are those of the mapping log's record types (mlog.h).
  */
 enum vtpm_change_type {
 	VTPM_CHANGE_EXTEND = 1,
 	VTPM_CHANGE_EVENT,
 	VTPM_CHANGE_RESET,
 	VTPM_CHANGE_STARTUP,
+	VTPM_CHANGE_RESUME,
 };
 
 #define VTPM_CHANGE_MAX_DIGESTS	VTPM_MAX_BANKS
@@ -57,7 +62,7 @@ enum vtpm_change_type {
 /**
  * struct vtpm_pcr_change - one change of an instance's vPCRs
  * @type:	&enum vtpm_change_type
- * @pcr:	the vPCR (not used by %VTPM_CHANGE_STARTUP)
+ * @pcr:	the vPCR (not used by %VTPM_CHANGE_STARTUP and _RESUME)
  * @count:	number of entries in @d (extend and event only)
  * @d:		digests extended, in order: bank index and digest
  * @d.bank:	index into &struct vtpm_banks
@@ -114,7 +119,7 @@ enum vtpm_shutdown {
  * @created_ms:		platform clock at creation (ReadClock's clock)
  * @started_ms:		platform clock at the last Startup (ReadClock's time)
  * @commands:		commands executed
- * @extends:		vPCR changes made
+ * @extends:		vPCR changes made by PCR_Extend, PCR_Event, PCR_Reset
  * @sessions:		the loaded sessions
  * @pcr:		VTPM_NUM_PCRS vPCRs of @banks->stride bytes each
  *
@@ -141,6 +146,10 @@ static inline size_t vtpm_tpm_size(const struct vtpm_banks *banks)
 }
 
 void vtpm_tpm_init(struct vtpm_tpm *t, const struct vtpm_banks *banks);
+int vtpm_pcr_change_row(const struct vtpm_tpm *t,
+			const struct vtpm_pcr_change *chg, u8 *row);
+int vtpm_pcr_change_apply(struct vtpm_tpm *t,
+			  const struct vtpm_pcr_change *chg);
 size_t vtpm_execute(struct vtpm_tpm *t, const u8 *cmd, size_t len,
 		    u8 *rsp, size_t cap);
 int vtpm_banks_add(struct vtpm_banks *banks, u16 alg);

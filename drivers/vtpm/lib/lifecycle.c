@@ -88,8 +88,14 @@ u32 vtpm_cmd_incremental_self_test(struct vtpm_cmd *c)
 		return vtpm_rc_p(VTPM_RC_INSUFFICIENT, 1);
 	if (count > VTPM_MAX_ALG_LIST)
 		return vtpm_rc_p(VTPM_RC_SIZE, 1);
-	if (!tpm_rd_bytes(&c->in, count * 2))
-		return vtpm_rc_p(VTPM_RC_INSUFFICIENT, 1);
+	while (count--) {
+		u16 alg = tpm_rd_u16(&c->in);
+
+		if (c->in.err)
+			return vtpm_rc_p(VTPM_RC_INSUFFICIENT, 1);
+		if (!vtpm_alg_implemented(alg))
+			return vtpm_rc_p(VTPM_RC_VALUE, 1);
+	}
 	/* every algorithm has been tested: the to-do list is empty */
 	tpm_wr_u32(&c->out, 0);
 	return VTPM_RC_SUCCESS;

@@ -132,60 +132,120 @@ void vtpm_tpm_init(struct vtpm_tpm *t, const struct vtpm_banks *banks)
 		vtpm_pcr_init_one(t, pcr);
 }
 
-/* H(old || digest) into old, for one bank */
-static int vtpm_extend_one(struct vtpm_tpm *t, u32 pcr, u32 bank,
-			   const u8 *digest)
+/**
+ * vtpm_pcr_change_row() - a vPCR's value after an extend, event or reset
+ * @t:	 the instance
+ * @chg: a change of type EXTEND, EVENT or RESET
+ * @row: out: the new value of vPCR @chg->pcr in every bank
+ *	 (@t->banks->stride bytes)
+ *
+ * Computes without changing @t, so that the engine can have the change
+ * anchored first and then only copy the row.
+ *
+ * Return: 0, or -EINVAL for a bad change, or the hash's error.
+ */
+int vtpm_pcr_change_row(const struct vtpm_tpm *t,
+			const struct vtpm_pcr_change *chg, u8 *row)
 {
+	const struct vtpm_banks *b = t->banks;
 	u8 buf[2 * VTPM_MAX_DIGEST_SIZE];
-	u16 size = t->banks->bank[bank].size;
-	u8 *v = vtpm_pcr(t, pcr, bank);
+	u32 i;
+	int ret;
 
-	memcpy(buf, v, size);
-	memcpy(buf + size, digest, size);
-	return vtpm_plat_hash(t->banks->bank[bank].alg, buf, 2 * size, v);
+	if (chg->pcr >= VTPM_NUM_PCRS || chg->count > VTPM_CHANGE_MAX_DIGESTS)
+		return -EINVAL;
+	if (chg->type == VTPM_CHANGE_RESET) {
+		for (i = 0; i < b->nr; i++)
+			memset(row + b->bank[i].offset,
+			       (VTPM_PCR_INIT_ONES & BIT(chg->pcr)) ? 0xff : 0,
+			       b->bank[i].size);
+		return 0;
+	}
+	if (chg->type != VTPM_CHANGE_EXTEND && chg->type != VTPM_CHANGE_EVENT)
+		return -EINVAL;
+	memcpy(row, t->pcr + chg->pcr * b->stride, b->stride);
+	for (i = 0; i < chg->count; i++) {
+		const struct vtpm_bank *bk;
+		u8 *v;
+
+		if (chg->d[i].bank >= b->nr)
+			return -EINVAL;
+		bk = &b->bank[chg->d[i].bank];
+		v = row + bk->offset;
+		memcpy(buf, v, bk->size);
+		memcpy(buf + bk->size, chg->d[i].digest, bk->size);
+		ret = vtpm_plat_hash(bk->alg, buf, 2 * bk->size, v);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
-/*
- * Anchor @chg, then apply it.  The new values are computed into a copy
- * first, so that a failing hash leaves the vPCRs as they were.
+/**
+ * vtpm_pcr_change_apply() - apply an anchored change to the vPCRs
+ * @t:	 the instance
+ * @chg: the change
+ *
+ * Only the values: the engine's counters are the engine's business.  The
+ * replay of the mapping log reconstructs an instance's vPCRs with this
+ * function, the engine changes them with it.
+ *
+ * Return: 0, -EINVAL for a bad change, or the hash's error (then @t is
+ * unchanged).
  */
-static u32 vtpm_pcr_apply(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
+int vtpm_pcr_change_apply(struct vtpm_tpm *t,
+			  const struct vtpm_pcr_change *chg)
 {
-	u8 saved[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
-	u32 rc, i, pcr;
-	u8 *row;
+	u8 row[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
+	u32 pcr;
+	int ret;
 
-	rc = vtpm_plat_anchor(t, chg);
-	if (rc)
-		return rc;
-
-	t->extends++;
-	/* the state a Shutdown(STATE) saved is no longer the state */
-	if (t->shutdown == VTPM_SHUTDOWN_STATE)
-		t->shutdown = VTPM_SHUTDOWN_CLEAR;
 	switch (chg->type) {
 	case VTPM_CHANGE_STARTUP:
 		for (pcr = 0; pcr < VTPM_NUM_PCRS; pcr++)
 			vtpm_pcr_init_one(t, pcr);
-		return VTPM_RC_SUCCESS;
-	case VTPM_CHANGE_RESET:
-		vtpm_pcr_init_one(t, chg->pcr);
-		break;
-	default:
-		row = t->pcr + chg->pcr * t->banks->stride;
-		memcpy(saved, row, t->banks->stride);
-		for (i = 0; i < chg->count; i++) {
-			if (vtpm_extend_one(t, chg->pcr, chg->d[i].bank,
-					    chg->d[i].digest)) {
-				/* anchored but not applied: cannot happen for
-				 * hashes allocated at load; fail loudly
-				 */
-				memcpy(row, saved, t->banks->stride);
-				return VTPM_RC_FAILURE;
-			}
-		}
-		break;
+		return 0;
+	case VTPM_CHANGE_RESUME:
+		for (pcr = 0; pcr < VTPM_NUM_PCRS; pcr++)
+			if (!(VTPM_PCR_STATE_SAVED & BIT(pcr)))
+				vtpm_pcr_init_one(t, pcr);
+		return 0;
 	}
+	ret = vtpm_pcr_change_row(t, chg, row);
+	if (ret)
+		return ret;
+	memcpy(t->pcr + chg->pcr * t->banks->stride, row, t->banks->stride);
+	return 0;
+}
+
+/*
+ * Anchor @chg, then apply it.  The new values are computed first, so that
+ * nothing can fail between the hardware's yes and the change: a change
+ * that is anchored is always applied, one that is not never is.
+ */
+static u32 vtpm_pcr_apply(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
+{
+	u8 row[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
+	bool one_row = chg->type != VTPM_CHANGE_STARTUP &&
+		       chg->type != VTPM_CHANGE_RESUME;
+	u32 rc;
+
+	if (one_row && vtpm_pcr_change_row(t, chg, row))
+		return VTPM_RC_FAILURE;
+	rc = vtpm_plat_anchor(t, chg);
+	if (rc)
+		return rc;
+
+	/* the state a Shutdown(STATE) saved is no longer the state */
+	if (t->shutdown == VTPM_SHUTDOWN_STATE)
+		t->shutdown = VTPM_SHUTDOWN_CLEAR;
+	if (!one_row) {
+		/* cannot fail: no hashing */
+		vtpm_pcr_change_apply(t, chg);
+		return VTPM_RC_SUCCESS;
+	}
+	memcpy(t->pcr + chg->pcr * t->banks->stride, row, t->banks->stride);
+	t->extends++;
 	if (!(VTPM_PCR_NO_INCREMENT & BIT(chg->pcr)))
 		t->pcr_update_counter++;
 	return VTPM_RC_SUCCESS;
@@ -196,24 +256,22 @@ static u32 vtpm_pcr_apply(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
  * @t:     the instance
  * @clear: Startup(CLEAR) (TPM Reset or Restart) rather than Resume
  *
- * CLEAR sets every vPCR to its initial value, an anchored change; STATE
- * keeps PCR 0-15 and re-initialises the others.
+ * CLEAR sets every vPCR to its initial value; STATE keeps PCR 0-15 and
+ * re-initialises the others.  Both are anchored changes.
  *
  * Return: a TPM_RC.
  */
 u32 vtpm_pcr_startup(struct vtpm_tpm *t, bool clear)
 {
-	struct vtpm_pcr_change chg = { .type = VTPM_CHANGE_STARTUP };
-	u32 pcr;
+	struct vtpm_pcr_change chg = {
+		.type = clear ? VTPM_CHANGE_STARTUP : VTPM_CHANGE_RESUME,
+	};
+	u32 rc;
 
-	if (clear) {
+	rc = vtpm_pcr_apply(t, &chg);
+	if (!rc && clear)
 		t->pcr_update_counter = 0;
-		return vtpm_pcr_apply(t, &chg);
-	}
-	for (pcr = 0; pcr < VTPM_NUM_PCRS; pcr++)
-		if (!(VTPM_PCR_STATE_SAVED & BIT(pcr)))
-			vtpm_pcr_init_one(t, pcr);
-	return VTPM_RC_SUCCESS;
+	return rc;
 }
 
 /*
