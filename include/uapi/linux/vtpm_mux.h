@@ -153,11 +153,49 @@ struct vtpm_mux_list {
 	__u64 reserved[2];
 };
 
+/**
+ * enum vtpm_log_req_flags - flags of &struct vtpm_log_req
+ * @VTPM_LOG_REQ_ASCII: the instance's own measurements as ASCII lines
+ *			(Documentation/log-format.md, "ASCII list") instead
+ *			of its binary concealed view
+ */
+enum vtpm_log_req_flags {
+	VTPM_LOG_REQ_ASCII	= 1 << 0,
+};
+
+#define VTPM_LOG_REQ_FLAGS_ALL	VTPM_LOG_REQ_ASCII
+
+/**
+ * struct vtpm_log_req - argument of %VTPM_IOC_GET_LOG on /dev/vtpmN
+ * @size:	sizeof(struct vtpm_log_req)
+ * @flags:	&enum vtpm_log_req_flags
+ * @buf:	user pointer to @len bytes
+ * @len:	in: capacity of @buf; out: bytes written, or with -ENOSPC the
+ *		bytes needed for the log as it was (it may grow: retry with
+ *		more)
+ * @batches:	out: number of batches the answer covers (a consistent cut:
+ *		the mux PCR's value after exactly these batches)
+ * @reserved:	must be zero
+ *
+ * Every reader of /dev/vtpmN may ask: the view conceals the other tenants.
+ */
+struct vtpm_log_req {
+	__u32 size;
+	__u32 flags;
+	__u64 buf;
+	__u64 len;
+	__u64 batches;
+	__u64 reserved[4];
+};
+
 #define VTPM_MUX_IOC_MAGIC	0xA6
 
 #define VTPM_MUX_IOC_CREATE	_IOWR(VTPM_MUX_IOC_MAGIC, 0x00, struct vtpm_mux_create)
 #define VTPM_MUX_IOC_DESTROY	_IOW(VTPM_MUX_IOC_MAGIC, 0x01, struct vtpm_mux_destroy)
 #define VTPM_MUX_IOC_INFO	_IOWR(VTPM_MUX_IOC_MAGIC, 0x02, struct vtpm_mux_info)
 #define VTPM_MUX_IOC_LIST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x03, struct vtpm_mux_list)
+
+/* on /dev/vtpmN */
+#define VTPM_IOC_GET_LOG	_IOWR(VTPM_MUX_IOC_MAGIC, 0x10, struct vtpm_log_req)
 
 #endif /* _UAPI_LINUX_VTPM_MUX_H */
