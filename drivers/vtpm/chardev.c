@@ -206,12 +206,61 @@ static __poll_t vtpm_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/*
+ * VTPM_IOC_GET_LOG: the instance's concealed view, or its ASCII list, as
+ * the log was at one cut.  Too small a buffer gets -ENOSPC and the size
+ * needed in @len.
+ */
+static long vtpm_ioctl_get_log(struct vtpm_file *f, void __user *uarg)
+{
+	struct vtpm_log_req req;
+	struct vtpm_log_cut cut;
+	size_t len, i;
+	long ret = 0;
+	void *buf;
+	u32 size;
+
+	if (get_user(size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (size != sizeof(req))
+		return -EINVAL;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags & ~VTPM_LOG_REQ_FLAGS_ALL)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(req.reserved); i++)
+		if (req.reserved[i])
+			return -EINVAL;
+
+	vtpm_log_cut(&cut);
+	buf = vtpm_log_render(&cut, f->inst->tenant,
+			      req.flags & VTPM_LOG_REQ_ASCII, &len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	if (len > req.len)
+		ret = -ENOSPC;
+	else if (copy_to_user(u64_to_user_ptr(req.buf), buf, len))
+		ret = -EFAULT;
+	kvfree(buf);
+	if (ret == -EFAULT)
+		return ret;
+	req.len = len;
+	req.batches = cut.batches;
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;
+	return ret;
+}
+
 static long vtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vtpm_file *f = file->private_data;
 
 	if (vtpm_instance_dead(f->inst))
 		return -ENODEV;
+	switch (cmd) {
+	case VTPM_IOC_GET_LOG:
+		return vtpm_ioctl_get_log(f, (void __user *)arg);
+	}
 	return -ENOTTY;
 }
 

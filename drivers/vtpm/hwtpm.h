@@ -9,5 +9,8 @@
 
 int vtpm_hwtpm_init(struct vtpm_banks *banks);
 void vtpm_hwtpm_exit(void);
+int vtpm_hwtpm_extend(u32 pcr, const u8 *digests);
+int vtpm_hwtpm_read(u32 pcr, u32 bank, u8 *out);
+int vtpm_hwtpm_transmit(u8 *buf, const char *desc);
 
 #endif /* _VTPM_HWTPM_H */

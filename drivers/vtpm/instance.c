@@ -16,6 +16,9 @@
 #include "vtpm.h"
 #include "instance.h"
 #include "chardev.h"
+#include "ima.h"
+#include "mux.h"
+#include "secfs.h"
 
 /*
  * The registry: index -> instance.  vtpm_registry_lock protects
@@ -141,17 +144,39 @@ static const struct device_type vtpm_instance_type = {
 	.release = vtpm_instance_release,
 };
 
+/* Anchor an instance's CREATE or DESTROY record; a TPM_RC. */
+static u32 vtpm_instance_record(const struct vtpm_tenant *t, u8 type)
+{
+	struct vtpm_krec *k;
+	u32 rc;
+
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return VTPM_RC_MEMORY;
+	k->tenant = t->id;
+	k->type = type;
+	rc = vtpm_mux_submit(k);
+	kfree(k);
+	return rc;
+}
+
 /**
  * vtpm_instance_create() - create /dev/vtpmN
  * @a: what the control device was asked for (validated there)
  *
+ * The instance's CREATE record is anchored in the hardware PCR before its
+ * device appears.
+ *
  * Return: the new instance (the caller does not own a reference), or an
- * ERR_PTR: -ENOSPC beyond max_instances, -ENOMEM.
+ * ERR_PTR: -ENOSPC beyond max_instances or with the log full, -EIO when
+ * the hardware TPM failed, -ENOMEM.
  */
 struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 {
 	struct vtpm_instance *inst;
+	u8 uuid[VTPM_UUID_SIZE];
 	int ret, index;
+	u32 rc;
 
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
 	if (!inst)
@@ -162,6 +187,7 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 		return ERR_PTR(-ENOMEM);
 	}
 	vtpm_tpm_init(inst->tpm, vtpm_inst_banks);
+	inst->tpm->plat = inst;
 	mutex_init(&inst->lock);
 	init_waitqueue_head(&inst->dead_wq);
 	atomic_set(&inst->open_count, 0);
@@ -176,16 +202,21 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 	inst->dev.class = vtpm_class;
 	inst->dev.type = &vtpm_instance_type;
 
+	/* reserve the index: lookups see nothing until the device exists */
 	mutex_lock(&vtpm_registry_lock);
 	if (vtpm_nr_instances >= vtpm_max_instances) {
+		mutex_unlock(&vtpm_registry_lock);
 		ret = -ENOSPC;
-		goto err_unlock;
+		goto err_put;
 	}
-	index = idr_alloc(&vtpm_registry, inst, 0, vtpm_max_instances,
+	index = idr_alloc(&vtpm_registry, NULL, 0, vtpm_max_instances,
 			  GFP_KERNEL);
+	if (index >= 0)
+		vtpm_nr_instances++;
+	mutex_unlock(&vtpm_registry_lock);
 	if (index < 0) {
 		ret = index == -ENOSPC ? -ENOSPC : -ENOMEM;
-		goto err_unlock;
+		goto err_put;
 	}
 	inst->index = index;
 	inst->dev.devt = MKDEV(MAJOR(vtpm_devt), index);
@@ -193,26 +224,54 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 	if (ret)
 		goto err_idr;
 
+	export_uuid(uuid, &inst->uuid);
+	inst->tenant = vtpm_log_add_tenant(index, uuid, inst->label);
+	if (IS_ERR(inst->tenant)) {
+		ret = PTR_ERR(inst->tenant);
+		inst->tenant = NULL;
+		goto err_idr;
+	}
+	rc = vtpm_instance_record(inst->tenant, VTPM_REC_CREATE);
+	if (rc) {
+		ret = rc == VTPM_RC_NV_SPACE ? -ENOSPC : -EIO;
+		goto err_idr;
+	}
+	vtpm_ima_tenant("create", inst->tenant);
+
 	cdev_init(&inst->cdev, &vtpm_chardev_fops);
 	inst->cdev.owner = THIS_MODULE;
 	ret = cdev_device_add(&inst->cdev, &inst->dev);
 	if (ret)
-		goto err_idr;
-	vtpm_nr_instances++;
+		goto err_destroyed;
+	vtpm_secfs_add(inst);
+	mutex_lock(&vtpm_registry_lock);
+	idr_replace(&vtpm_registry, inst, index);
 	mutex_unlock(&vtpm_registry_lock);
 	return inst;
 
+err_destroyed:
+	/* created in the log: its end belongs there too */
+	vtpm_instance_record(inst->tenant, VTPM_REC_DESTROY);
+	vtpm_ima_tenant("destroy", inst->tenant);
 err_idr:
+	mutex_lock(&vtpm_registry_lock);
 	idr_remove(&vtpm_registry, index);
-err_unlock:
+	vtpm_nr_instances--;
 	mutex_unlock(&vtpm_registry_lock);
+err_put:
 	put_device(&inst->dev);
 	return ERR_PTR(ret);
 }
 
-/* Called with vtpm_registry_lock held; drops the registry's reference. */
-static void vtpm_instance_kill(struct vtpm_instance *inst)
+/*
+ * Called with vtpm_registry_lock held; drops the registry's reference.
+ * Returns the instance's tenant, whose DESTROY record the caller anchors
+ * once it has dropped the registry lock.
+ */
+static struct vtpm_tenant *vtpm_instance_kill(struct vtpm_instance *inst)
 {
+	struct vtpm_tenant *t = inst->tenant;
+
 	lockdep_assert_held(&vtpm_registry_lock);
 
 	idr_remove(&vtpm_registry, inst->index);
@@ -223,8 +282,10 @@ static void vtpm_instance_kill(struct vtpm_instance *inst)
 	mutex_unlock(&inst->lock);
 	wake_up_interruptible_all(&inst->dead_wq);
 
+	vtpm_secfs_remove(inst);
 	cdev_device_del(&inst->cdev, &inst->dev);
 	put_device(&inst->dev);
+	return t;
 }
 
 /**
@@ -232,23 +293,31 @@ static void vtpm_instance_kill(struct vtpm_instance *inst)
  * @index: N
  *
  * Waits for a command in progress on the instance; open files stay valid
- * but every later call on them fails with -ENODEV.
+ * but every later call on them fails with -ENODEV.  The DESTROY record is
+ * anchored before this returns, or, if the hardware TPM fails, with the
+ * next batch that succeeds: the instance is gone either way.
  *
  * Return: 0, or -ENODEV if there is no instance N.
  */
 int vtpm_instance_destroy(u32 index)
 {
 	struct vtpm_instance *inst;
-	int ret = -ENODEV;
+	struct vtpm_tenant *t;
 
 	mutex_lock(&vtpm_registry_lock);
 	inst = idr_find(&vtpm_registry, index);
-	if (inst) {
-		vtpm_instance_kill(inst);
-		ret = 0;
+	if (!inst) {
+		mutex_unlock(&vtpm_registry_lock);
+		return -ENODEV;
 	}
+	t = vtpm_instance_kill(inst);
 	mutex_unlock(&vtpm_registry_lock);
-	return ret;
+
+	if (vtpm_instance_record(t, VTPM_REC_DESTROY))
+		pr_warn("vtpm%u destroyed; its DESTROY record waits for the hardware TPM\n",
+			index);
+	vtpm_ima_tenant("destroy", t);
+	return 0;
 }
 
 /**
@@ -354,9 +423,10 @@ void vtpm_instances_exit(void)
 	struct vtpm_instance *inst;
 	int id;
 
+	/* the log goes with the module: only IMA keeps their end */
 	mutex_lock(&vtpm_registry_lock);
 	idr_for_each_entry(&vtpm_registry, inst, id)
-		vtpm_instance_kill(inst);
+		vtpm_ima_tenant("destroy", vtpm_instance_kill(inst));
 	mutex_unlock(&vtpm_registry_lock);
 	idr_destroy(&vtpm_registry);
 	class_destroy(vtpm_class);

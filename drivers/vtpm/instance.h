@@ -13,6 +13,7 @@
 #include <uapi/linux/vtpm_mux.h>
 
 #include "lib/engine.h"
+#include "log.h"
 
 /**
  * struct vtpm_instance - one virtual TPM
@@ -31,6 +32,8 @@
  *		and @tpm; may sleep (hardware extends happen under it)
  * @dead:	destroyed: every call but close() fails with -ENODEV
  * @tpm:	the TPM state (lib/engine.h)
+ * @tenant:	the instance in the mapping log (outlives the instance)
+ * @secfs:	its securityfs directory and files (secfs.c)
  *
  * Everything but @lock, @dead, @open_count and @tpm is set at creation and
  * read-only afterwards.
@@ -51,6 +54,8 @@ struct vtpm_instance {
 	struct mutex lock;	/* see above */
 	bool dead;
 	struct vtpm_tpm *tpm;
+	struct vtpm_tenant *tenant;
+	struct dentry *secfs[3];
 };
 
 struct vtpm_create_args {

@@ -6,9 +6,12 @@
  */
 #include <crypto/hash.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "vtpm.h"
+#include "instance.h"
+#include "mux.h"
 #include "platform.h"
 
 /* One transform per bank; allocated at init, read-only until exit. */
@@ -98,17 +101,37 @@ u64 vtpm_plat_now_ms(void)
  * @t:   the instance's TPM state
  * @chg: the change
  *
- * Called with the instance's lock held, before the vPCRs change.  Today a
- * change is accepted as it is; the mapping log and the hardware PCR extend
- * that the multiplexer adds are attached here, and nowhere else.
+ * Called with the instance's lock held, before the vPCRs change: the
+ * change becomes a record of the mapping log, extended into the hardware
+ * PCR with its batch (mux.c).  Sleeps until then.
  *
  * Return: a TPM_RC; anything but success leaves the vPCRs unchanged.
  */
 u32 vtpm_plat_anchor(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
 {
-	if (chg->type == VTPM_CHANGE_STARTUP)
-		return VTPM_RC_SUCCESS;
-	if (chg->pcr >= VTPM_NUM_PCRS || chg->count > t->banks->nr)
+	struct vtpm_instance *inst = t->plat;
+	struct vtpm_krec *k;
+	u32 i, rc;
+
+	if (chg->type < VTPM_CHANGE_EXTEND || chg->type > VTPM_CHANGE_RESUME ||
+	    chg->pcr >= VTPM_NUM_PCRS || chg->count > t->banks->nr)
 		return VTPM_RC_FAILURE;
-	return VTPM_RC_SUCCESS;
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	if (!k)
+		return VTPM_RC_MEMORY;
+	k->tenant = inst->tenant->id;
+	/* the change types are the record types (lib/mlog.h) */
+	k->type = chg->type;
+	k->pcr = chg->pcr;
+	if (chg->type == VTPM_CHANGE_EXTEND || chg->type == VTPM_CHANGE_EVENT) {
+		k->count = chg->count;
+		for (i = 0; i < chg->count; i++) {
+			k->bank[i] = chg->d[i].bank;
+			memcpy(k->digest[i], chg->d[i].digest,
+			       t->banks->bank[chg->d[i].bank].size);
+		}
+	}
+	rc = vtpm_mux_submit(k);
+	kfree(k);
+	return rc;
 }

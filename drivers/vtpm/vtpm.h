@@ -11,5 +11,6 @@
 #define VTPM_MUX_VERSION	"0.1"
 
 extern unsigned int vtpm_max_instances;
+extern unsigned int vtpm_pcr;
 
 #endif /* _VTPM_VTPM_H */

@@ -121,6 +121,7 @@ enum vtpm_shutdown {
  * @commands:		commands executed
  * @extends:		vPCR changes made by PCR_Extend, PCR_Event, PCR_Reset
  * @sessions:		the loaded sessions
+ * @plat:		the platform's (kernel: the instance)
  * @pcr:		VTPM_NUM_PCRS vPCRs of @banks->stride bytes each
  *
  * The caller serialises every access (one command at a time).
@@ -137,6 +138,7 @@ struct vtpm_tpm {
 	u64 commands;
 	u64 extends;
 	struct vtpm_session sessions[VTPM_MAX_LOADED_SESSIONS];
+	void *plat;
 	u8 pcr[];
 };
 

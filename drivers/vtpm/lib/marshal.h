@@ -28,7 +28,7 @@ struct tpm_rd {
 
 /**
  * struct tpm_wr - a buffer being marshalled into
- * @p:		the buffer
+ * @p:		the buffer; NULL for a writer that only counts bytes
  * @cap:	its capacity
  * @pos:	bytes written
  * @err:	set once a write did not fit

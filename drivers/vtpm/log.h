@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The mapping log in kernel memory: tenants, records, batches, and the
+ * serialised full log, views and ASCII lists cut from it
+ * (Documentation/log-format.md).
+ */
+#ifndef _VTPM_LOG_H
+#define _VTPM_LOG_H
+
+#include <linux/types.h>
+
+#include "lib/mlog.h"
+
+#define VTPM_NO_TENANT	0xFFFFFFFFu
+
+/**
+ * struct vtpm_tenant - an instance, as the log knows it (kept after its
+ *			destruction: its records stay)
+ * @id:	   number in the log's tenant table
+ * @index: N of its /dev/vtpmN
+ * @uuid:  its UUID
+ * @tag:   its secret tag, in every leaf of its records
+ * @label: its label
+ */
+struct vtpm_tenant {
+	u32 id;
+	u32 index;
+	u8 uuid[VTPM_UUID_SIZE];
+	u8 tag[VTPM_TAG_SIZE];
+	char label[VTPM_LABEL_MAX + 1];
+};
+
+/**
+ * struct vtpm_krec - a record on its way into the log
+ * @tenant: &struct vtpm_tenant id, or VTPM_NO_TENANT (GENESIS, ABORT)
+ * @type:   &enum vtpm_rec_type
+ * @pcr:    the vPCR (EXTEND, EVENT, RESET)
+ * @count:  digests (EXTEND, EVENT)
+ * @bank:   bank index of each digest
+ * @digest: the digests
+ * @abort_batch: ABORT: the batch
+ */
+struct vtpm_krec {
+	u32 tenant;
+	u8 type;
+	u8 pcr;
+	u8 count;
+	u8 bank[VTPM_MAX_BANKS];
+	u8 digest[VTPM_MAX_BANKS][VTPM_MAX_DIGEST_SIZE];
+	u64 abort_batch;
+};
+
+/**
+ * struct vtpm_log_cut - a consistent snapshot of the log
+ * @batches: committed batches
+ * @records: records in them
+ * @bytes:   bytes of the record arena in use
+ */
+struct vtpm_log_cut {
+	u64 batches;
+	u64 records;
+	u64 bytes;
+};
+
+int vtpm_log_init(const struct vtpm_banks *banks, u32 hw_pcr,
+		  u32 max_entries);
+void vtpm_log_exit(void);
+
+struct vtpm_tenant *vtpm_log_add_tenant(u32 index, const u8 *uuid,
+					const char *label);
+struct vtpm_tenant *vtpm_log_tenant(u32 id);
+
+/* The mux, the only writer (see mux.c): */
+u64 vtpm_log_next_seq(void);
+u64 vtpm_log_next_batch(void);
+bool vtpm_log_has_room(u64 records);
+int vtpm_log_leaf(const struct vtpm_krec *r, u64 seq, u8 *leaf);
+int vtpm_log_reserve(const struct vtpm_krec *recs, u32 n);
+int vtpm_log_append(const struct vtpm_krec *recs, const u8 *leaves, u32 n);
+void vtpm_log_set_genesis(const struct vtpm_genesis *g);
+int vtpm_log_encode(const struct vtpm_krec *r, u64 seq, u8 *body,
+		    size_t cap);
+
+/* Readers: */
+void vtpm_log_cut(struct vtpm_log_cut *cut);
+u32 vtpm_log_max_entries(void);
+
+/*
+ * Serialise the log as it was at @cut: the full log (@viewer NULL), the
+ * view of @viewer, or @viewer's ASCII list (@ascii).  Returns a kvmalloc'ed
+ * buffer (kvfree() it) and its length in @len, or an ERR_PTR.
+ */
+void *vtpm_log_render(const struct vtpm_log_cut *cut,
+		      const struct vtpm_tenant *viewer, bool ascii,
+		      size_t *len);
+
+#endif /* _VTPM_LOG_H */

@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The multiplexer: every record of every instance is extended into ONE
+ * hardware PCR before its caller may go on, in batches (group commit).
+ *
+ * A caller queues its record and sleeps.  If no hardware extend is in
+ * flight it becomes the leader at once (a lone caller waits for no timer):
+ * the leader takes up to VTPM_MAX_BATCH queued records, gives them their
+ * sequence numbers and leaves, extends the hardware PCR with the batch
+ * digest, appends the batch to the log once the hardware said yes, and
+ * wakes the callers of the batch.  Records that arrived meanwhile wait for
+ * the next batch; the leader hands its role to the oldest of them, which
+ * then extends them all at once.
+ *
+ * Faults (Documentation/log-format.md, "Faults").  When the hardware
+ * extend fails, the leader reads the PCR back:
+ *  - it holds the old value: the batch never happened; its callers get
+ *    TPM_RC_CANCELED and nothing of it is logged;
+ *  - it holds the batch's value: the batch happened although the TPM said
+ *    otherwise.  The batch is logged (its leaves are in the PCR) and at
+ *    once followed by a batch with one ABORT record naming it, so that a
+ *    replay counts its leaves for the PCR but applies none of its records
+ *    to vPCRs.  Its callers get TPM_RC_CANCELED and their vPCRs stay;
+ *  - the read fails too: the batch is in doubt.  Its callers get
+ *    TPM_RC_CANCELED; every later leader first tries the read again and
+ *    fails its own batch at once while the doubt remains; once the TPM
+ *    answers, one of the two cases above applies;
+ *  - it holds anything else: someone else extended our PCR, the log can no
+ *    longer replay to it; the mux stops (TPM_RC_FAILURE for every change).
+ * Either way a later replay of the log gives the hardware PCR's value.
+ *
+ * Locking: vtpm_mux.lock protects the queue, @busy, @queued and every
+ * request's @state, and is held for list operations only, never across a
+ * hardware command.  Everything else in &struct vtpm_mux is used by the
+ * leader only; leadership passes from one task to the next under the lock.
+ */
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include "vtpm.h"
+#include "hwtpm.h"
+#include "ima.h"
+#include "log.h"
+#include "mux.h"
+
+enum vtpm_req_state {
+	VTPM_REQ_QUEUED,
+	VTPM_REQ_LEADER,
+	VTPM_REQ_DONE,
+};
+
+/**
+ * struct vtpm_mux_req - one record waiting to be anchored
+ * @node:  in vtpm_mux.queue
+ * @rec:   the record
+ * @rc:    the TPM_RC its caller gets
+ * @state: &enum vtpm_req_state (under vtpm_mux.lock)
+ * @owned: a deferred record nobody waits for: the leader frees it
+ */
+struct vtpm_mux_req {
+	struct list_head node;
+	struct vtpm_krec rec;
+	u32 rc;
+	u8 state;
+	bool owned;
+};
+
+enum vtpm_mux_state {
+	VTPM_MUX_OK,
+	VTPM_MUX_DOUBT,
+	VTPM_MUX_BROKEN,
+};
+
+/**
+ * struct vtpm_mux - the multiplexer
+ * @lock:	protects @queue, @busy, @queued and the requests' @state
+ * @queue:	requests in arrival order
+ * @busy:	a leader exists
+ * @queued:	tenant records in @queue (for max_log_entries)
+ * @wq:		callers wait here for their @state to change
+ * @banks:	the hardware banks (read-only)
+ * @hw_pcr:	the hardware PCR (read-only)
+ * @cmp_bank:	the bank read back after a failure
+ * @state:	&enum vtpm_mux_state (leader only)
+ * @cur:	the PCR's value in each bank as the log replays it (leader)
+ * @next:	its value after the batch in flight (leader)
+ * @digests:	the batch digests of the batch in flight (leader)
+ * @batch:	the records of the batch in flight (leader)
+ * @reqs:	their requests (leader)
+ * @leaves:	their leaves (leader)
+ * @doubt_recs: the batch in doubt: its records (leader)
+ * @doubt_leaves: its leaves
+ * @doubt_n:	its size
+ * @need_abort: an ABORT of batch @abort_batch must come next (leader)
+ * @abort_batch: that batch
+ * @abort:	the ABORT record and its leaf (leader)
+ * @abort_leaf:	its leaf
+ * @deferred:	DESTROY records that could not be anchored yet (@lock)
+ * @stats:	counters (atomic, for sysfs/securityfs)
+ */
+struct vtpm_mux {
+	struct mutex lock;	/* see above */
+	struct list_head queue;
+	bool busy;
+	u32 queued;
+	wait_queue_head_t wq;
+	struct list_head deferred;
+
+	const struct vtpm_banks *banks;
+	u32 hw_pcr;
+	u32 cmp_bank;
+	int state;
+	u8 cur[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
+	u8 next[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
+	u8 digests[VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE];
+	struct vtpm_krec *batch;
+	struct vtpm_mux_req **reqs;
+	u8 *leaves;
+	const struct vtpm_krec *doubt_recs;
+	const u8 *doubt_leaves;
+	u32 doubt_n;
+	bool need_abort;
+	u64 abort_batch;
+	struct vtpm_krec abort;
+	u8 abort_leaf[VTPM_LEAF_SIZE];
+
+	struct vtpm_mux_stats stats;
+};
+
+static struct vtpm_mux *mux;
+
+static u8 *vtpm_bank_slot(u8 *v, u32 bank)
+{
+	return v + bank * VTPM_MAX_DIGEST_SIZE;
+}
+
+/* The batch digests and the PCR values they lead to, in every bank. */
+static int vtpm_mux_digests(const u8 *leaves, u32 n, u64 batch)
+{
+	u32 b;
+	int ret;
+
+	memcpy(mux->next, mux->cur, sizeof(mux->next));
+	for (b = 0; b < mux->banks->nr; b++) {
+		u16 alg = mux->banks->bank[b].alg;
+		u8 *digest = vtpm_bank_slot(mux->digests, b);
+
+		ret = vtpm_batch_digest(alg, batch, leaves, n, digest);
+		if (!ret)
+			ret = vtpm_pcr_extend_value(alg,
+						    vtpm_bank_slot(mux->next, b),
+						    digest);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void vtpm_mux_committed(u32 n)
+{
+	memcpy(mux->cur, mux->next, sizeof(mux->cur));
+	atomic64_inc(&mux->stats.batches);
+	atomic64_add(n, &mux->stats.records);
+}
+
+/*
+ * The PCR was read back after a failed or doubtful extend: decide.
+ * Returns true if the batch is in the PCR (and now in the log).
+ */
+static bool vtpm_mux_judge(const u8 *val, const struct vtpm_krec *recs,
+			   const u8 *leaves, u32 n)
+{
+	u16 size = mux->banks->bank[mux->cmp_bank].size;
+
+	if (!memcmp(val, vtpm_bank_slot(mux->cur, mux->cmp_bank), size)) {
+		mux->state = VTPM_MUX_OK;
+		return false;
+	}
+	if (!memcmp(val, vtpm_bank_slot(mux->next, mux->cmp_bank), size)) {
+		/* memory was reserved before the extend: cannot fail */
+		WARN_ON(vtpm_log_append(recs, leaves, n));
+		vtpm_mux_committed(n);
+		mux->state = VTPM_MUX_OK;
+		return true;
+	}
+	pr_err("hardware PCR %u holds a value the log cannot explain; someone else extends it: vPCR changes are refused from now on\n",
+	       mux->hw_pcr);
+	mux->state = VTPM_MUX_BROKEN;
+	return false;
+}
+
+/*
+ * Extend one batch and log it.  Returns 0 when it is anchored and logged,
+ * 1 when it is in the PCR and the log but must be aborted, or a negative
+ * errno (not anchored, or in doubt: see mux->state).
+ */
+static int vtpm_mux_extend(const struct vtpm_krec *recs, const u8 *leaves,
+			   u32 n)
+{
+	u8 val[VTPM_MAX_DIGEST_SIZE];
+	u64 batch = vtpm_log_next_batch();
+	int ret;
+
+	ret = vtpm_log_reserve(recs, n);
+	if (ret)
+		return ret;
+	ret = vtpm_mux_digests(leaves, n, batch);
+	if (ret)
+		return ret;
+	atomic64_inc(&mux->stats.hw_extends);
+	ret = vtpm_hwtpm_extend(mux->hw_pcr, mux->digests);
+	if (!ret) {
+		WARN_ON(vtpm_log_append(recs, leaves, n));
+		vtpm_mux_committed(n);
+		return 0;
+	}
+	atomic64_inc(&mux->stats.hw_errors);
+	pr_warn_ratelimited("extend of PCR %u failed (%d), reading it back\n",
+			    mux->hw_pcr, ret);
+	ret = vtpm_hwtpm_read(mux->hw_pcr, mux->cmp_bank, val);
+	if (ret) {
+		pr_warn_ratelimited("PCR %u unreadable (%d): batch %llu in doubt\n",
+				    mux->hw_pcr, ret, batch);
+		mux->state = VTPM_MUX_DOUBT;
+		mux->doubt_recs = recs;
+		mux->doubt_leaves = leaves;
+		mux->doubt_n = n;
+		return -EIO;
+	}
+	if (vtpm_mux_judge(val, recs, leaves, n))
+		return 1;
+	return -EIO;
+}
+
+/* The ABORT batch that must follow an aborted one; true when done. */
+static bool vtpm_mux_commit_abort(void)
+{
+	struct vtpm_krec *a = &mux->abort;
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	a->tenant = VTPM_NO_TENANT;
+	a->type = VTPM_REC_ABORT;
+	a->abort_batch = mux->abort_batch;
+	if (vtpm_log_leaf(a, vtpm_log_next_seq(), mux->abort_leaf))
+		return false;
+	ret = vtpm_mux_extend(a, mux->abort_leaf, 1);
+	if (ret >= 0) {
+		/* an ABORT batch that happened is simply logged */
+		mux->need_abort = false;
+		atomic64_inc(&mux->stats.aborts);
+		return true;
+	}
+	return false;
+}
+
+/* Try to settle the batch in doubt; true when it is settled. */
+static bool vtpm_mux_resolve(void)
+{
+	u8 val[VTPM_MAX_DIGEST_SIZE];
+
+	if (vtpm_hwtpm_read(mux->hw_pcr, mux->cmp_bank, val))
+		return false;
+	if (vtpm_mux_judge(val, mux->doubt_recs, mux->doubt_leaves,
+			   mux->doubt_n)) {
+		if (mux->doubt_recs == &mux->abort) {
+			/* the ABORT batch itself happened */
+			mux->need_abort = false;
+			atomic64_inc(&mux->stats.aborts);
+		} else {
+			mux->need_abort = true;
+			mux->abort_batch = vtpm_log_next_batch() - 1;
+		}
+	}
+	if (mux->state == VTPM_MUX_OK)
+		pr_info("PCR %u readable again: batch resolved\n", mux->hw_pcr);
+	return mux->state == VTPM_MUX_OK;
+}
+
+/* Make the mux ready for a new batch: settle doubts and pending aborts. */
+static u32 vtpm_mux_ready(void)
+{
+	if (mux->state == VTPM_MUX_DOUBT && !vtpm_mux_resolve())
+		return mux->state == VTPM_MUX_BROKEN ? VTPM_RC_FAILURE :
+						       VTPM_RC_CANCELED;
+	if (mux->state == VTPM_MUX_BROKEN)
+		return VTPM_RC_FAILURE;
+	if (mux->need_abort && !vtpm_mux_commit_abort())
+		return mux->state == VTPM_MUX_BROKEN ? VTPM_RC_FAILURE :
+						       VTPM_RC_CANCELED;
+	return VTPM_RC_SUCCESS;
+}
+
+/* Take up to VTPM_MAX_BATCH requests off the queue (deferred ones first). */
+static u32 vtpm_mux_take(void)
+{
+	struct vtpm_mux_req *req, *tmp;
+	u32 n = 0;
+
+	mutex_lock(&mux->lock);
+	list_for_each_entry_safe(req, tmp, &mux->deferred, node) {
+		if (n == VTPM_MAX_BATCH)
+			break;
+		list_del(&req->node);
+		mux->reqs[n++] = req;
+	}
+	list_for_each_entry_safe(req, tmp, &mux->queue, node) {
+		if (n == VTPM_MAX_BATCH)
+			break;
+		list_del(&req->node);
+		if (req->rec.tenant != VTPM_NO_TENANT &&
+		    req->rec.type != VTPM_REC_DESTROY)
+			mux->queued--;
+		mux->reqs[n++] = req;
+	}
+	mutex_unlock(&mux->lock);
+	return n;
+}
+
+/* The leader's work: one batch; then leadership passes on. */
+static void vtpm_mux_lead(void)
+{
+	struct vtpm_mux_req *req;
+	u32 n, i, rc;
+	u64 seq;
+	int ret;
+
+	rc = vtpm_mux_ready();
+	n = vtpm_mux_take();
+	seq = vtpm_log_next_seq();
+	for (i = 0; !rc && i < n; i++) {
+		mux->batch[i] = mux->reqs[i]->rec;
+		if (vtpm_log_leaf(&mux->batch[i], seq + i,
+				  mux->leaves + i * VTPM_LEAF_SIZE))
+			rc = VTPM_RC_FAILURE;
+	}
+	if (!rc) {
+		ret = vtpm_mux_extend(mux->batch, mux->leaves, n);
+		if (ret == 1) {
+			mux->need_abort = true;
+			mux->abort_batch = vtpm_log_next_batch() - 1;
+			vtpm_mux_commit_abort();
+		}
+		if (ret)
+			rc = mux->state == VTPM_MUX_BROKEN ? VTPM_RC_FAILURE :
+							     VTPM_RC_CANCELED;
+	}
+	if (n > 1)
+		atomic64_add(n - 1, &mux->stats.coalesced);
+
+	mutex_lock(&mux->lock);
+	for (i = 0; i < n; i++) {
+		req = mux->reqs[i];
+		if (rc && req->rec.type == VTPM_REC_DESTROY &&
+		    mux->state != VTPM_MUX_BROKEN) {
+			/* a destroyed instance stays destroyed: log it later */
+			if (!req->owned) {
+				struct vtpm_mux_req *copy;
+
+				copy = kmemdup(req, sizeof(*req), GFP_KERNEL);
+				if (copy) {
+					copy->owned = true;
+					list_add_tail(&copy->node,
+						      &mux->deferred);
+				}
+			} else {
+				list_add_tail(&req->node, &mux->deferred);
+				continue;
+			}
+		}
+		if (req->owned) {
+			kfree(req);
+			continue;
+		}
+		req->rc = rc;
+		/* the caller returns (and its stack goes) once it sees this */
+		smp_store_release(&req->state, VTPM_REQ_DONE);
+	}
+	/* hand over to the oldest waiter */
+	req = list_first_entry_or_null(&mux->queue, struct vtpm_mux_req, node);
+	if (req)
+		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
+	else
+		mux->busy = false;
+	mutex_unlock(&mux->lock);
+	wake_up_all(&mux->wq);
+}
+
+/**
+ * vtpm_mux_submit() - anchor one record
+ * @rec: the record (the caller's; not touched after return)
+ *
+ * Sleeps until the record is in the log and in the hardware PCR, or
+ * definitely not.
+ *
+ * Return: a TPM_RC: success, TPM_RC_NV_SPACE when the log is full,
+ * TPM_RC_CANCELED when the hardware TPM failed, TPM_RC_FAILURE when the mux
+ * has stopped.
+ */
+u32 vtpm_mux_submit(const struct vtpm_krec *rec)
+{
+	struct vtpm_mux_req req = { .rec = *rec };
+	bool counts = rec->tenant != VTPM_NO_TENANT &&
+		      rec->type != VTPM_REC_DESTROY;
+
+	mutex_lock(&mux->lock);
+	if (counts && !vtpm_log_has_room((u64)mux->queued + 1)) {
+		mutex_unlock(&mux->lock);
+		atomic64_inc(&mux->stats.refused_full);
+		return VTPM_RC_NV_SPACE;
+	}
+	if (counts)
+		mux->queued++;
+	list_add_tail(&req.node, &mux->queue);
+	if (mux->busy) {
+		req.state = VTPM_REQ_QUEUED;
+	} else {
+		mux->busy = true;
+		req.state = VTPM_REQ_LEADER;
+	}
+	mutex_unlock(&mux->lock);
+
+	for (;;) {
+		wait_event(mux->wq, READ_ONCE(req.state) != VTPM_REQ_QUEUED);
+		/* pairs with the leader's smp_store_release(): @rc is set */
+		if (smp_load_acquire(&req.state) == VTPM_REQ_DONE)
+			break;
+		vtpm_mux_lead();
+	}
+	return req.rc;
+}
+
+/* "ok", "doubt" or "broken": for securityfs (racy by nature) */
+const char *vtpm_mux_state_name(void)
+{
+	switch (READ_ONCE(mux->state)) {
+	case VTPM_MUX_OK:
+		return "ok";
+	case VTPM_MUX_DOUBT:
+		return "doubt";
+	default:
+		return "broken";
+	}
+}
+
+/**
+ * vtpm_mux_stats() - the mux's counters
+ * @s: out
+ */
+void vtpm_mux_stats(struct vtpm_mux_stats *s)
+{
+	atomic64_set(&s->hw_extends, atomic64_read(&mux->stats.hw_extends));
+	atomic64_set(&s->hw_errors, atomic64_read(&mux->stats.hw_errors));
+	atomic64_set(&s->batches, atomic64_read(&mux->stats.batches));
+	atomic64_set(&s->records, atomic64_read(&mux->stats.records));
+	atomic64_set(&s->coalesced, atomic64_read(&mux->stats.coalesced));
+	atomic64_set(&s->aborts, atomic64_read(&mux->stats.aborts));
+	atomic64_set(&s->refused_full,
+		     atomic64_read(&mux->stats.refused_full));
+}
+
+/* The genesis batch: the PCR's start values and the boot they belong to. */
+static int vtpm_mux_genesis(void)
+{
+	struct vtpm_genesis *g;
+	struct vtpm_krec *k;
+	u8 *page = NULL;
+	u32 b;
+	int ret;
+
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	page = (u8 *)__get_free_page(GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!g || !k || !page)
+		goto out;
+	g->hw_pcr = mux->hw_pcr;
+	g->nr_banks = mux->banks->nr;
+	for (b = 0; b < mux->banks->nr; b++) {
+		g->start[b].alg = mux->banks->bank[b].alg;
+		ret = vtpm_hwtpm_read(mux->hw_pcr, b, g->start[b].digest);
+		if (ret) {
+			pr_err("cannot read PCR %u: %d\n", mux->hw_pcr, ret);
+			ret = -EIO;
+			goto out;
+		}
+		memcpy(vtpm_bank_slot(mux->cur, b), g->start[b].digest,
+		       mux->banks->bank[b].size);
+	}
+	/* TPM2_ReadClock: TPMS_TIME_INFO = time, clock, resetCount, ... */
+	put_unaligned_be16(VTPM_ST_NO_SESSIONS, page);
+	put_unaligned_be32(10, page + 2);
+	put_unaligned_be32(VTPM_CC_READ_CLOCK, page + 6);
+	ret = vtpm_hwtpm_transmit(page, "reading the clock for the genesis record");
+	if (ret < 10 + 25) {
+		pr_err("TPM2_ReadClock failed: %d\n", ret);
+		ret = -EIO;
+		goto out;
+	}
+	g->clock = get_unaligned_be64(page + 18);
+	g->reset_count = get_unaligned_be32(page + 26);
+	g->restart_count = get_unaligned_be32(page + 30);
+	get_random_bytes(g->log_id, sizeof(g->log_id));
+	vtpm_log_set_genesis(g);
+
+	k->tenant = VTPM_NO_TENANT;
+	k->type = VTPM_REC_GENESIS;
+	ret = vtpm_log_leaf(k, 0, mux->leaves);
+	if (ret)
+		goto out;
+	ret = vtpm_mux_extend(k, mux->leaves, 1);
+	if (ret) {
+		pr_err("cannot extend PCR %u: %d\n", mux->hw_pcr, ret);
+		ret = -EIO;
+		goto out;
+	}
+	vtpm_ima_genesis(g, mux->leaves);
+	pr_info("mapping log anchored in PCR %u (TPM reset count %u)\n",
+		mux->hw_pcr, g->reset_count);
+out:
+	free_page((unsigned long)page);
+	kfree(k);
+	kfree(g);
+	return ret;
+}
+
+/**
+ * vtpm_mux_init() - start the mux: the genesis record goes into the PCR
+ * @banks:  the hardware banks
+ * @hw_pcr: the PCR
+ *
+ * Return: 0, -ENOMEM, or -EIO when the hardware TPM does not cooperate.
+ */
+int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr)
+{
+	int ret;
+	u32 b;
+
+	mux = kzalloc(sizeof(*mux), GFP_KERNEL);
+	if (!mux)
+		return -ENOMEM;
+	mutex_init(&mux->lock);
+	INIT_LIST_HEAD(&mux->queue);
+	INIT_LIST_HEAD(&mux->deferred);
+	init_waitqueue_head(&mux->wq);
+	mux->banks = banks;
+	mux->hw_pcr = hw_pcr;
+	for (b = 0; b < banks->nr; b++)
+		if (banks->bank[b].alg == VTPM_ALG_SHA256)
+			mux->cmp_bank = b;
+	mux->batch = kvcalloc(VTPM_MAX_BATCH, sizeof(*mux->batch), GFP_KERNEL);
+	mux->reqs = kcalloc(VTPM_MAX_BATCH, sizeof(*mux->reqs), GFP_KERNEL);
+	mux->leaves = kcalloc(VTPM_MAX_BATCH, VTPM_LEAF_SIZE, GFP_KERNEL);
+	ret = -ENOMEM;
+	if (!mux->batch || !mux->reqs || !mux->leaves)
+		goto err;
+	ret = vtpm_mux_genesis();
+	if (ret)
+		goto err;
+	return 0;
+err:
+	vtpm_mux_exit();
+	return ret;
+}
+
+void vtpm_mux_exit(void)
+{
+	struct vtpm_mux_req *req, *tmp;
+
+	if (!mux)
+		return;
+	list_for_each_entry_safe(req, tmp, &mux->deferred, node)
+		kfree(req);
+	kvfree(mux->batch);
+	kfree(mux->reqs);
+	kfree(mux->leaves);
+	kfree(mux);
+	mux = NULL;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The multiplexer: records into the mapping log and the hardware PCR, in
+ * batches.
+ */
+#ifndef _VTPM_MUX_H
+#define _VTPM_MUX_H
+
+#include <linux/atomic.h>
+
+#include "log.h"
+
+/**
+ * struct vtpm_mux_stats - what the mux did since it started
+ * @hw_extends:	  hardware extends tried
+ * @hw_errors:	  of which failed
+ * @batches:	  batches anchored (logged)
+ * @records:	  records in them
+ * @coalesced:	  records that shared a hardware extend with an earlier one
+ * @aborts:	  ABORT records logged
+ * @refused_full: changes refused because the log was full
+ */
+struct vtpm_mux_stats {
+	atomic64_t hw_extends;
+	atomic64_t hw_errors;
+	atomic64_t batches;
+	atomic64_t records;
+	atomic64_t coalesced;
+	atomic64_t aborts;
+	atomic64_t refused_full;
+};
+
+int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr);
+void vtpm_mux_exit(void);
+u32 vtpm_mux_submit(const struct vtpm_krec *rec);
+void vtpm_mux_stats(struct vtpm_mux_stats *s);
+const char *vtpm_mux_state_name(void);
+
+#endif /* _VTPM_MUX_H */

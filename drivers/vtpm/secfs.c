@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * securityfs: /sys/kernel/security/vtpm_mux/
+ *
+ *   log			the full mapping log (root only)
+ *   status		the mux's state and counters (text)
+ *   vtpmN/view		instance N's concealed view (its owner)
+ *   vtpmN/ascii_measurements	its own records as ASCII lines (its owner)
+ *
+ * A file is rendered when it is opened, from a consistent cut of the log,
+ * and read from that copy; the copy goes at close.  vtpmN/ belongs to the
+ * owner and group of /dev/vtpmN and goes with the instance; a file that is
+ * still open keeps its copy.
+ */
+#include <linux/fs.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "vtpm.h"
+#include "mux.h"
+#include "secfs.h"
+
+/* vtpm_mux/, log, status: set at init, read-only until exit */
+static struct dentry *vtpm_secfs_dir;
+static struct dentry *vtpm_secfs_top[2];
+
+/**
+ * struct vtpm_secfs_buf - what one open file reads
+ * @data: the rendered bytes
+ * @len:  their number
+ */
+struct vtpm_secfs_buf {
+	void *data;
+	size_t len;
+};
+
+static int vtpm_secfs_render(struct file *file,
+			     const struct vtpm_tenant *viewer, bool ascii)
+{
+	struct vtpm_secfs_buf *b;
+	struct vtpm_log_cut cut;
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	vtpm_log_cut(&cut);
+	b->data = vtpm_log_render(&cut, viewer, ascii, &b->len);
+	if (IS_ERR(b->data)) {
+		int ret = PTR_ERR(b->data);
+
+		kfree(b);
+		return ret;
+	}
+	file->private_data = b;
+	return 0;
+}
+
+static int vtpm_secfs_log_open(struct inode *inode, struct file *file)
+{
+	return vtpm_secfs_render(file, NULL, false);
+}
+
+static int vtpm_secfs_view_open(struct inode *inode, struct file *file)
+{
+	return vtpm_secfs_render(file, inode->i_private, false);
+}
+
+static int vtpm_secfs_ascii_open(struct inode *inode, struct file *file)
+{
+	return vtpm_secfs_render(file, inode->i_private, true);
+}
+
+static ssize_t vtpm_secfs_read(struct file *file, char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct vtpm_secfs_buf *b = file->private_data;
+
+	return simple_read_from_buffer(buf, count, ppos, b->data, b->len);
+}
+
+static int vtpm_secfs_release(struct inode *inode, struct file *file)
+{
+	struct vtpm_secfs_buf *b = file->private_data;
+
+	kvfree(b->data);
+	kfree(b);
+	return 0;
+}
+
+static const struct file_operations vtpm_secfs_log_fops = {
+	.owner = THIS_MODULE,
+	.open = vtpm_secfs_log_open,
+	.read = vtpm_secfs_read,
+	.release = vtpm_secfs_release,
+	.llseek = default_llseek,
+};
+
+static const struct file_operations vtpm_secfs_view_fops = {
+	.owner = THIS_MODULE,
+	.open = vtpm_secfs_view_open,
+	.read = vtpm_secfs_read,
+	.release = vtpm_secfs_release,
+	.llseek = default_llseek,
+};
+
+static const struct file_operations vtpm_secfs_ascii_fops = {
+	.owner = THIS_MODULE,
+	.open = vtpm_secfs_ascii_open,
+	.read = vtpm_secfs_read,
+	.release = vtpm_secfs_release,
+	.llseek = default_llseek,
+};
+
+static int vtpm_secfs_status_show(struct seq_file *m, void *v)
+{
+	struct vtpm_mux_stats s;
+	struct vtpm_log_cut cut;
+
+	vtpm_mux_stats(&s);
+	vtpm_log_cut(&cut);
+	seq_printf(m, "pcr %u\n", vtpm_pcr);
+	seq_printf(m, "state %s\n", vtpm_mux_state_name());
+	seq_printf(m, "batches %llu\n", cut.batches);
+	seq_printf(m, "records %llu\n", cut.records);
+	seq_printf(m, "max_log_entries %u\n", vtpm_log_max_entries());
+	seq_printf(m, "hw_extends %lld\n", atomic64_read(&s.hw_extends));
+	seq_printf(m, "hw_errors %lld\n", atomic64_read(&s.hw_errors));
+	seq_printf(m, "coalesced %lld\n", atomic64_read(&s.coalesced));
+	seq_printf(m, "aborts %lld\n", atomic64_read(&s.aborts));
+	seq_printf(m, "refused_full %lld\n", atomic64_read(&s.refused_full));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vtpm_secfs_status);
+
+int vtpm_secfs_init(void)
+{
+	struct dentry *d;
+
+	d = securityfs_create_dir("vtpm_mux", NULL);
+	if (IS_ERR(d)) {
+		pr_warn("no securityfs (%ld): the log is readable through /dev/vtpmN only\n",
+			PTR_ERR(d));
+		return 0;
+	}
+	vtpm_secfs_dir = d;
+	d = securityfs_create_file("log", 0400, vtpm_secfs_dir, NULL,
+				   &vtpm_secfs_log_fops);
+	if (IS_ERR(d))
+		goto err;
+	vtpm_secfs_top[0] = d;
+	d = securityfs_create_file("status", 0444, vtpm_secfs_dir, NULL,
+				   &vtpm_secfs_status_fops);
+	if (IS_ERR(d))
+		goto err;
+	vtpm_secfs_top[1] = d;
+	return 0;
+err:
+	vtpm_secfs_exit();
+	return PTR_ERR(d);
+}
+
+void vtpm_secfs_exit(void)
+{
+	/* securityfs_remove() of 6.1 is not recursive: files first */
+	securityfs_remove(vtpm_secfs_top[1]);
+	securityfs_remove(vtpm_secfs_top[0]);
+	securityfs_remove(vtpm_secfs_dir);
+	vtpm_secfs_top[1] = NULL;
+	vtpm_secfs_top[0] = NULL;
+	vtpm_secfs_dir = NULL;
+}
+
+static struct dentry *vtpm_secfs_owned(const char *name, umode_t mode,
+				       struct dentry *parent,
+				       const struct vtpm_instance *inst,
+				       const struct file_operations *fops)
+{
+	struct dentry *d;
+
+	if (fops)
+		d = securityfs_create_file(name, mode, parent, inst->tenant,
+					   fops);
+	else
+		d = securityfs_create_dir(name, parent);
+	if (!IS_ERR(d)) {
+		d_inode(d)->i_uid = inst->uid;
+		d_inode(d)->i_gid = inst->gid;
+	}
+	return d;
+}
+
+/**
+ * vtpm_secfs_add() - vtpmN/ for a new instance
+ * @inst: the instance
+ *
+ * Failures are reported, not fatal: /dev/vtpmN serves the view as well.
+ */
+void vtpm_secfs_add(struct vtpm_instance *inst)
+{
+	struct dentry *d;
+	char name[16];
+
+	if (!vtpm_secfs_dir)
+		return;
+	snprintf(name, sizeof(name), "vtpm%u", inst->index);
+	d = vtpm_secfs_owned(name, 0, vtpm_secfs_dir, inst, NULL);
+	if (IS_ERR(d))
+		goto err;
+	inst->secfs[0] = d;
+	d = vtpm_secfs_owned("view", 0440, inst->secfs[0], inst,
+			     &vtpm_secfs_view_fops);
+	if (IS_ERR(d))
+		goto err;
+	inst->secfs[1] = d;
+	d = vtpm_secfs_owned("ascii_measurements", 0440, inst->secfs[0], inst,
+			     &vtpm_secfs_ascii_fops);
+	if (IS_ERR(d))
+		goto err;
+	inst->secfs[2] = d;
+	return;
+err:
+	pr_warn("securityfs entries of vtpm%u failed: %ld\n", inst->index,
+		PTR_ERR(d));
+}
+
+void vtpm_secfs_remove(struct vtpm_instance *inst)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(inst->secfs) - 1; i >= 0; i--) {
+		securityfs_remove(inst->secfs[i]);
+		inst->secfs[i] = NULL;
+	}
+}
