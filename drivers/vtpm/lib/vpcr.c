@@ -411,6 +411,9 @@ u32 vtpm_cmd_pcr_extend(struct vtpm_cmd *c)
 		return VTPM_RC_SUCCESS;
 	if (!vtpm_pcr_extend_allowed(pcr))
 		return VTPM_RC_LOCALITY;
+	/* no digest of an allocated bank: nothing changes, nothing to log */
+	if (!chg.count)
+		return VTPM_RC_SUCCESS;
 	chg.pcr = pcr;
 	return vtpm_pcr_apply(c->t, &chg);
 }
