@@ -386,6 +386,23 @@ static ssize_t read_response(int fd, uint8_t *resp, size_t cap, int timeout_ms)
 	return have;
 }
 
+ssize_t fd_xfer(int fd, const uint8_t *cmd, size_t len, uint8_t *resp,
+		size_t cap, int timeout_ms)
+{
+	ssize_t n = write(fd, cmd, len);
+
+	if (n != (ssize_t)len)
+		return n < 0 ? -errno : -EIO;
+	return read_response(fd, resp, cap, timeout_ms);
+}
+
+long resp_rc(const uint8_t *resp, ssize_t n)
+{
+	if (n < 10 || get_be32(resp + 2) != (uint32_t)n)
+		return -1;
+	return get_be32(resp + 6);
+}
+
 ssize_t raw_xfer(const struct vtpm_target *t, const uint8_t *cmd, size_t len,
 		 uint8_t *resp, size_t cap, int timeout_ms)
 {
@@ -401,7 +418,9 @@ ssize_t raw_xfer(const struct vtpm_target *t, const uint8_t *cmd, size_t len,
 		fd = open(t->dev, O_RDWR | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
-		n = write(fd, cmd, len);
+		n = fd_xfer(fd, cmd, len, resp, cap, timeout_ms);
+		close(fd);
+		return n;
 	} else {
 		return -EOPNOTSUPP;
 	}
@@ -520,6 +539,169 @@ size_t build_pcr_extend(uint8_t *buf, unsigned int pcr, uint16_t alg,
 	memcpy(buf + o, digest, dlen);
 	o += dlen;
 	return finish(buf, ST_SESSIONS, CC_PCR_Extend, o);
+}
+
+/* password session with empty auth, after the handle at buf + 10 */
+static size_t put_pw_session(uint8_t *buf, size_t o)
+{
+	put_be32(buf + o, 9);		/* authorizationSize */
+	o += 4;
+	put_be32(buf + o, RS_PW);
+	o += 4;
+	put_be16(buf + o, 0);		/* nonce */
+	o += 2;
+	buf[o++] = 0;			/* sessionAttributes */
+	put_be16(buf + o, 0);		/* hmac */
+	return o + 2;
+}
+
+size_t build_pcr_extend_multi(uint8_t *buf, unsigned int pcr,
+			      unsigned int count, const uint16_t *algs,
+			      const uint8_t *const *digests)
+{
+	size_t o;
+
+	put_be32(buf + 10, pcr);
+	o = put_pw_session(buf, 14);
+	put_be32(buf + o, count);	/* TPML_DIGEST_VALUES.count */
+	o += 4;
+	for (unsigned int i = 0; i < count; i++) {
+		const struct alg_desc *a = alg_by_id(algs[i]);
+
+		put_be16(buf + o, algs[i]);
+		o += 2;
+		memcpy(buf + o, digests[i], a ? a->size : 0);
+		o += a ? a->size : 0;
+	}
+	return finish(buf, ST_SESSIONS, CC_PCR_Extend, o);
+}
+
+size_t build_pcr_event(uint8_t *buf, unsigned int pcr, const uint8_t *data,
+		       unsigned int len)
+{
+	size_t o;
+
+	put_be32(buf + 10, pcr);
+	o = put_pw_session(buf, 14);
+	put_be16(buf + o, len);		/* TPM2B_EVENT */
+	o += 2;
+	memcpy(buf + o, data, len);
+	return finish(buf, ST_SESSIONS, CC_PCR_Event, o + len);
+}
+
+size_t build_pcr_reset(uint8_t *buf, unsigned int pcr)
+{
+	put_be32(buf + 10, pcr);
+	return finish(buf, ST_SESSIONS, CC_PCR_Reset, put_pw_session(buf, 14));
+}
+
+size_t build_shutdown(uint8_t *buf, uint16_t type)
+{
+	put_be16(buf + 10, type);
+	return finish(buf, ST_NO_SESSIONS, CC_Shutdown, 12);
+}
+
+size_t build_read_clock(uint8_t *buf)
+{
+	return finish(buf, ST_NO_SESSIONS, CC_ReadClock, 10);
+}
+
+size_t build_pcr_read_sel(uint8_t *buf, unsigned int nalgs,
+			  const uint16_t *algs, uint32_t pcrs)
+{
+	size_t o = 10;
+
+	put_be32(buf + o, nalgs);
+	o += 4;
+	for (unsigned int i = 0; i < nalgs; i++) {
+		put_be16(buf + o, algs[i]);
+		buf[o + 2] = 3;
+		buf[o + 3] = pcrs;
+		buf[o + 4] = pcrs >> 8;
+		buf[o + 5] = pcrs >> 16;
+		o += 6;
+	}
+	return finish(buf, ST_NO_SESSIONS, CC_PCR_Read, o);
+}
+
+long fd_pcr_read_many(int fd, unsigned int nalgs, const uint16_t *algs,
+		      uint32_t pcrs, uint8_t out[][24][64])
+{
+	uint32_t left[8];
+	uint8_t cmd[128], resp[TPM_BUFSIZE];
+
+	if (nalgs > ARRAY_LEN(left))
+		return -EINVAL;
+	for (unsigned int a = 0; a < nalgs; a++)
+		left[a] = pcrs & 0xffffff;
+	for (int round = 0; round < 24 * 8; round++) {
+		const uint8_t *p, *end;
+		size_t o = 10;
+		uint32_t nsel, ndig, got = 0;
+		bool more = false;
+		ssize_t n;
+		long rc;
+
+		/* ask for what is left of each bank */
+		put_be32(cmd + o, nalgs);
+		o += 4;
+		for (unsigned int a = 0; a < nalgs; a++) {
+			put_be16(cmd + o, algs[a]);
+			cmd[o + 2] = 3;
+			cmd[o + 3] = left[a];
+			cmd[o + 4] = left[a] >> 8;
+			cmd[o + 5] = left[a] >> 16;
+			o += 6;
+			more |= left[a] != 0;
+		}
+		if (!more)
+			return 0;
+		finish(cmd, ST_NO_SESSIONS, CC_PCR_Read, o);
+		n = fd_xfer(fd, cmd, o, resp, sizeof(resp), 10000);
+		if (n < 0)
+			return n;
+		rc = resp_rc(resp, n);
+		if (rc)
+			return rc < 0 ? -EPROTO : rc;
+		/* updateCounter, TPML_PCR_SELECTION, TPML_DIGEST */
+		p = resp + 14;
+		end = resp + n;
+		if (p + 4 > end)
+			return -EPROTO;
+		nsel = get_be32(p);
+		p += 4;
+		if (nsel != nalgs || p + 6 * nsel + 4 > end)
+			return -EPROTO;
+		ndig = get_be32(p + 6 * nsel);
+		{
+			const uint8_t *d = p + 6 * nsel + 4;
+
+			for (unsigned int a = 0; a < nsel; a++, p += 6) {
+				const struct alg_desc *ad = alg_by_id(algs[a]);
+				uint32_t bits;
+
+				if (get_be16(p) != algs[a] || p[2] != 3 || !ad)
+					return -EPROTO;
+				bits = p[3] | p[4] << 8 | p[5] << 16;
+				if (bits & ~left[a])
+					return -EPROTO;
+				for (unsigned int pcr = 0; pcr < 24; pcr++) {
+					if (!(bits & 1u << pcr))
+						continue;
+					if (d + 2 > end || get_be16(d) != ad->size ||
+					    d + 2 + ad->size > end)
+						return -EPROTO;
+					memcpy(out[a][pcr], d + 2, ad->size);
+					d += 2 + ad->size;
+					got++;
+				}
+				left[a] &= ~bits;
+			}
+			if (got != ndig || d != end || !got)
+				return -EPROTO;
+		}
+	}
+	return -EPROTO;
 }
 
 long raw_pcr_read(const struct vtpm_target *t, uint16_t alg, unsigned int pcr,

@@ -31,11 +31,16 @@
 #define ST_NO_SESSIONS		0x8001
 #define ST_SESSIONS		0x8002
 #define ST_RSP_COMMAND		0x00C4
+#define CC_PCR_Event		0x13C
+#define CC_PCR_Reset		0x13D
 #define CC_Startup		0x144
 #define CC_Shutdown		0x145
 #define CC_GetRandom		0x17B
 #define CC_PCR_Read		0x17E
+#define CC_ReadClock		0x181
 #define CC_PCR_Extend		0x182
+#define SU_CLEAR		0x0000
+#define SU_STATE		0x0001
 #define RS_PW			0x40000009
 #define ALG_SHA1		0x0004
 #define ALG_SHA256		0x000B
@@ -46,6 +51,9 @@
 #define RC_COMMAND_SIZE		0x142
 #define RC_COMMAND_CODE		0x143
 #define RC_BAD_TAG		0x01E
+#define RC_NV_SPACE		0x14B
+#define RC_LOCALITY		0x907
+#define RC_CANCELED		0x909
 
 #define TPM_BUFSIZE		4096
 
@@ -121,6 +129,16 @@ int swtpm_ctrl_init(const char *host, int ctrl_port);
 /* ---- raw commands ------------------------------------------------------ */
 
 /*
+ * Writes cmd to an open TPM character device (/dev/vtpmN, /dev/tpmrm0) in
+ * one write() and reads one response.  Returns the response length, or
+ * -errno (-ETIMEDOUT when no answer came within timeout_ms).
+ */
+ssize_t fd_xfer(int fd, const uint8_t *cmd, size_t len, uint8_t *resp,
+		size_t cap, int timeout_ms);
+/* the response code of a response of n bytes (n from *_xfer), or -1 */
+long resp_rc(const uint8_t *resp, ssize_t n);
+
+/*
  * Sends cmd (len bytes, written/sent in one call) and reads one response.
  * Returns the response length, or -errno (-ETIMEDOUT when the target did
  * not answer within timeout_ms).
@@ -167,6 +185,28 @@ size_t build_getrandom(uint8_t *buf, uint16_t bytes);
 size_t build_pcr_read(uint8_t *buf, uint16_t alg, unsigned int pcr);
 size_t build_pcr_extend(uint8_t *buf, unsigned int pcr, uint16_t alg,
 			const uint8_t *digest, unsigned int dlen);
+/* PCR_Extend with count digests: algs[i] and digests[i] (alg's size) */
+size_t build_pcr_extend_multi(uint8_t *buf, unsigned int pcr,
+			      unsigned int count, const uint16_t *algs,
+			      const uint8_t *const *digests);
+/* PCR_Event of len (<= 1024) bytes of event data */
+size_t build_pcr_event(uint8_t *buf, unsigned int pcr, const uint8_t *data,
+		       unsigned int len);
+size_t build_pcr_reset(uint8_t *buf, unsigned int pcr);
+size_t build_shutdown(uint8_t *buf, uint16_t type);
+size_t build_read_clock(uint8_t *buf);
+/* PCR_Read of the PCRs in the bitmap pcrs (bit n: PCR n) of nalgs banks */
+size_t build_pcr_read_sel(uint8_t *buf, unsigned int nalgs,
+			  const uint16_t *algs, uint32_t pcrs);
+
+/*
+ * Reads the PCRs in the bitmap pcrs of every bank in algs through fd,
+ * repeating PCR_Read until every one was returned (a TPM returns at most 8
+ * digests per command); out[a][pcr] gets the value in bank algs[a].
+ * Returns the TPM response code (>= 0), or -errno / -EPROTO.
+ */
+long fd_pcr_read_many(int fd, unsigned int nalgs, const uint16_t *algs,
+		      uint32_t pcrs, uint8_t out[][24][64]);
 
 /*
  * Reads one PCR with raw commands; returns the TPM response code (>= 0),
