@@ -232,7 +232,7 @@ struct vtpm_replay_inst {
  * @err_offset:	 out: on failure, offset in the log of the offending byte
  * @why:	 out: on failure, a short English reason (static string)
  *
- * The rest is vtpm_log_replay()'s working memory (about 16 KiB in all:
+ * The rest is vtpm_log_replay()'s working memory (about 17 KiB in all:
  * allocate the structure rather than putting it on a kernel stack).
  */
 struct vtpm_replay {
