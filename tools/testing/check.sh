@@ -84,6 +84,7 @@ step "tools build with -Wall -Wextra -Werror" tools.log make -s tools
 step "selftests build with -Wall -Wextra -Werror" selftests.log make -s selftests
 
 tap unit unit.log tools/testing/unit/test_engine
+tap mlog mlog.log tools/testing/unit/test_mlog
 tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 	tools/vtpmctl/test-usage.sh
 
