@@ -40,19 +40,12 @@
 #include "vtpm_crypto.h"
 #include "kselftest_harness.h"
 
-#define NPCR		24
 #define RC_VALUE_P1	0x1C4	/* TPM_RC_VALUE + TPM_RC_P + TPM_RC_1 */
 #define ALL_PCRS	0xffffffu
 
 /* the PCRs locality 0 may extend */
 static const unsigned int ext_pcrs[] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23,
-};
-
-struct banks {
-	unsigned int n;
-	uint16_t alg[VTPM_MAX_BANKS];
-	unsigned int size[VTPM_MAX_BANKS];
 };
 
 /* a small deterministic PRNG per thread (xorshift64*) */
@@ -80,43 +73,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-/* ---- the model: the vPCRs the test expects, computed with OpenSSL ------ */
-
-struct model {
-	uint8_t v[VTPM_MAX_BANKS][NPCR][64];
-};
-
-static void model_init_pcr(struct model *m, const struct banks *bk,
-			   unsigned int pcr)
-{
-	for (unsigned int b = 0; b < bk->n; b++)
-		pcr_initial_value(pcr, 64, m->v[b][pcr]);
-}
-
-static void model_init(struct model *m, const struct banks *bk)
-{
-	for (unsigned int p = 0; p < NPCR; p++)
-		model_init_pcr(m, bk, p);
-}
-
-static void model_extend(struct model *m, const struct banks *bk,
-			 unsigned int pcr, unsigned int b, const uint8_t *d)
-{
-	uint8_t out[64];
-
-	ossl_digest2(bk->alg[b], m->v[b][pcr], bk->size[b], d, bk->size[b],
-		     out);
-	memcpy(m->v[b][pcr], out, bk->size[b]);
-}
-
-/* Startup: CLEAR re-initialises all, STATE keeps 0-15 */
-static void model_startup(struct model *m, const struct banks *bk,
-			  bool clear)
-{
-	for (unsigned int p = clear ? 0 : 16; p < NPCR; p++)
-		model_init_pcr(m, bk, p);
 }
 
 /* ---- instances ---------------------------------------------------------- */
@@ -151,28 +107,6 @@ static void inst_destroy(int ctl, struct inst *in)
 	if (in->live)
 		mux_destroy(ctl, in->idx);
 	in->live = false;
-}
-
-static int get_banks(int ctl, uint32_t idx, struct banks *bk)
-{
-	struct vtpm_mux_info info;
-	int r = mux_info(ctl, idx, &info);
-
-	if (r)
-		return r;
-	memset(bk, 0, sizeof(*bk));
-	if (!info.nr_banks || info.nr_banks > VTPM_MAX_BANKS)
-		return -EPROTO;
-	bk->n = info.nr_banks;
-	for (unsigned int i = 0; i < bk->n; i++) {
-		const struct alg_desc *a = alg_by_id(info.banks[i]);
-
-		if (!a)
-			return -EPROTO;
-		bk->alg[i] = a->alg;
-		bk->size[i] = a->size;
-	}
-	return 0;
 }
 
 /* one command on fd: its response code, or -1 on a transport error */
@@ -353,101 +287,6 @@ static int first_startup(struct inst *in)
 
 /* ---- comparisons ---------------------------------------------------------- */
 
-static void hex(const uint8_t *p, size_t n, char *out)
-{
-	hex_encode(p, n > 64 ? 64 : n, out);
-}
-
-/*
- * The replays of log (mlog.c and the independent walk) agree with each
- * other and with the hardware PCR: "" or what differs.
- */
-static void check_against_hw(const uint8_t *log, size_t len,
-			     struct vtpm_replay *r, char *why, size_t wlen)
-{
-	uint8_t hw[VTPM_MAX_BANKS][64];
-	struct walk w = { 0 };
-	char a[129], b[129];
-	int ret;
-	long rc;
-
-	why[0] = '\0';
-	ret = replay_run(r, log, len, NULL);
-	if (ret) {
-		snprintf(why, wlen, "mlog replay: %d (%s at %zu)", ret,
-			 r->why, r->err_offset);
-		return;
-	}
-	ret = walk_log(log, len, &w);
-	if (ret) {
-		snprintf(why, wlen, "walk: %d (%s at %zu)", ret, w.why,
-			 w.err_offset);
-		return;
-	}
-	if (w.batches != r->batches || w.records != r->records ||
-	    w.nr_banks != r->banks.nr) {
-		snprintf(why, wlen, "walk and mlog disagree on the shape");
-		return;
-	}
-	rc = hw_pcr_read(w.hw_pcr, w.nr_banks, w.algs, hw);
-	if (rc) {
-		snprintf(why, wlen, "PCR_Read of hardware PCR %u: %ld",
-			 w.hw_pcr, rc);
-		return;
-	}
-	for (unsigned int k = 0; k < w.nr_banks; k++) {
-		unsigned int size = alg_by_id(w.algs[k])->size;
-
-		if (memcmp(w.pcr[k], r->pcr[k], size)) {
-			hex(w.pcr[k], size, a);
-			hex(r->pcr[k], size, b);
-			snprintf(why, wlen, "bank %04x: walk %s, mlog %s",
-				 w.algs[k], a, b);
-			return;
-		}
-		if (memcmp(w.pcr[k], hw[k], size)) {
-			hex(w.pcr[k], size, a);
-			hex(hw[k], size, b);
-			snprintf(why, wlen,
-				 "bank %04x: log replays to %s, hardware PCR %u holds %s",
-				 w.algs[k], a, w.hw_pcr, b);
-			return;
-		}
-	}
-}
-
-/* reconstructed vPCRs (r->tenant) == values[bank][pcr]: "" or the first diff */
-static void cmp_vpcrs(const struct vtpm_replay *r, const struct banks *bk,
-		      uint8_t values[][NPCR][64], const char *what, char *why,
-		      size_t wlen)
-{
-	char a[129], b[129];
-
-	why[0] = '\0';
-	if (r->banks.nr != bk->n) {
-		snprintf(why, wlen, "%s: %u banks in the log, %u in the instance",
-			 what, r->banks.nr, bk->n);
-		return;
-	}
-	for (unsigned int k = 0; k < bk->n; k++) {
-		for (unsigned int p = 0; p < NPCR; p++) {
-			const uint8_t *v = replay_vpcr(r, p, k);
-
-			if (r->banks.bank[k].alg != bk->alg[k]) {
-				snprintf(why, wlen, "bank order differs");
-				return;
-			}
-			if (!memcmp(v, values[k][p], bk->size[k]))
-				continue;
-			hex(v, bk->size[k], a);
-			hex(values[k][p], bk->size[k], b);
-			snprintf(why, wlen, "%s: PCR %u bank %04x: replay %s, expected %s",
-				 what, p, bk->alg[k], a, b);
-			return;
-		}
-	}
-}
-
 /* ---- the workload ------------------------------------------------------- */
 
 #define MAX_CHURN	256
@@ -585,38 +424,6 @@ struct reader {
 	char err[512];
 };
 
-/* a view replays (both ways) and belongs to in; "" or why not */
-static void check_view(const uint8_t *v, size_t len, const struct inst *in,
-		       struct vtpm_replay *r, char *why, size_t wlen)
-{
-	struct walk w = { 0 };
-	int ret;
-
-	why[0] = '\0';
-	ret = replay_run(r, v, len, in->uuid);
-	if (ret) {
-		snprintf(why, wlen, "view of vtpm%u: replay %d (%s at %zu)",
-			 in->idx, ret, r->why, r->err_offset);
-		return;
-	}
-	if (r->hdr.kind != VTPM_LOG_VIEW || memcmp(r->hdr.uuid, in->uuid, 16) ||
-	    !r->found || r->destroyed) {
-		snprintf(why, wlen, "view of vtpm%u: kind %u, found %d, destroyed %d",
-			 in->idx, r->hdr.kind, r->found, r->destroyed);
-		return;
-	}
-	ret = walk_log(v, len, &w);
-	if (ret) {
-		snprintf(why, wlen, "view of vtpm%u: walk: %s at %zu", in->idx,
-			 w.why, w.err_offset);
-		return;
-	}
-	for (unsigned int k = 0; k < w.nr_banks; k++)
-		if (memcmp(w.pcr[k], r->pcr[k], alg_by_id(w.algs[k])->size))
-			snprintf(why, wlen, "view of vtpm%u: walk and mlog disagree",
-				 in->idx);
-}
-
 static void *reader_main(void *arg)
 {
 	struct reader *rd = arg;
@@ -689,7 +496,7 @@ static void *reader_main(void *arg)
 			rd->failed = 1;
 			break;
 		}
-		check_view(buf, len, in, r, why, sizeof(why));
+		check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
 		if (!why[0] && r->batches != batches)
 			snprintf(why, sizeof(why), "view: %llu batches, ioctl said %llu",
 				 (unsigned long long)r->batches,
@@ -713,7 +520,7 @@ static void *reader_main(void *arg)
 				rd->failed = 1;
 				break;
 			}
-			check_view(buf, len, in, r, why, sizeof(why));
+			check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
 			free(buf);
 			if (why[0]) {
 				snprintf(rd->err, sizeof(rd->err), "securityfs %s",
@@ -899,7 +706,7 @@ static void assert_instance(struct __test_metadata *_metadata,
 	close(fd);
 
 	/* (b) the view replays to the same PCR values as the full log */
-	check_view(v, len, in, r, why, sizeof(why));
+	check_view(v, len, in->uuid, in->idx, r, why, sizeof(why));
 	ASSERT_STREQ("", why);
 	EXPECT_EQ(fr->batches, batches);
 	EXPECT_EQ(fr->batches, r->batches);
@@ -1708,10 +1515,12 @@ TEST_F_TIMEOUT(mux, concealment, 300)
 		uint8_t pcr[VTPM_MAX_BANKS][64];
 
 		memcpy(pcr, r->pcr, sizeof(pcr));
-		check_view(p1->view_a, p1->len_a, &p1->a, r, why, sizeof(why));
+		check_view(p1->view_a, p1->len_a, p1->a.uuid, p1->a.idx, r, why,
+			   sizeof(why));
 		EXPECT_STREQ("", why);
 		EXPECT_EQ(0, memcmp(pcr, r->pcr, sizeof(pcr)));
-		check_view(p1->view_b, p1->len_b, &p1->b, r, why, sizeof(why));
+		check_view(p1->view_b, p1->len_b, p1->b.uuid, p1->b.idx, r, why,
+			   sizeof(why));
 		EXPECT_STREQ("", why);
 		EXPECT_EQ(0, memcmp(pcr, r->pcr, sizeof(pcr)));
 	}

@@ -10,7 +10,9 @@
 # TEST      run only these (names of the programs, e.g. malformed_test)
 #
 # The programs must be built (make -C selftests/vtpm).  Nothing is written
-# into the repository; temporary files go to $TMPDIR.
+# into the repository; temporary files go to $TMPDIR.  The shell tests
+# that reload vtpm_mux (mux_ima_test.sh, mux_reload_test.sh) run after the
+# C tests and leave it loaded with its defaults.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -19,7 +21,7 @@ only=()
 for a in "$@"; do
 	case $a in
 	--unload) unload=1 ;;
-	-h|--help) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "run_tests.sh: unknown option $a" >&2; exit 2 ;;
 	*) only+=("$a") ;;
 	esac
@@ -27,7 +29,7 @@ done
 
 tests=(control_test chardev_test perm_test lifecycle_test malformed_test
        tpm_basic_test tpm_cap_test tpm_pcr_test isolation_test mux_test
-       tpm2_tools_test.sh)
+       tpm2_tools_test.sh mux_reload_test.sh)
 [ ${#only[@]} -gt 0 ] && tests=("${only[@]}")
 [ $unload -eq 1 ] && tests+=(unload_test)
 

@@ -13,6 +13,7 @@
 
 #include <openssl/evp.h>
 
+#include "vtpm_crypto.h"
 #include "vtpm_mlog.h"
 
 int mux_status_read(struct mux_status *s)
@@ -463,6 +464,33 @@ long hw_pcr_read(unsigned int pcr, unsigned int nalgs, const uint16_t *algs,
 	return rc;
 }
 
+long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
+		   uint32_t *restart_count)
+{
+	uint8_t cmd[16], resp[64];
+	ssize_t n;
+	long rc;
+	int fd;
+
+	fd = open(HW_TPM, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fd_xfer(fd, cmd, build_read_clock(cmd), resp, sizeof(resp), 10000);
+	close(fd);
+	if (n < 0)
+		return n;
+	rc = resp_rc(resp, n);
+	if (rc)
+		return rc < 0 ? -EPROTO : rc;
+	/* TPMS_TIME_INFO: time, clockInfo (clock, resetCount, restartCount, safe) */
+	if (n != 10 + 8 + 8 + 4 + 4 + 1)
+		return -EPROTO;
+	*clock = (uint64_t)get_be32(resp + 18) << 32 | get_be32(resp + 22);
+	*reset_count = get_be32(resp + 26);
+	*restart_count = get_be32(resp + 30);
+	return 0;
+}
+
 bool mem_contains(const uint8_t *hay, size_t hlen, const void *needle,
 		  size_t nlen)
 {
@@ -476,4 +504,184 @@ bool leaks_any_8(const uint8_t *hay, size_t hlen, const uint8_t *secret,
 		if (mem_contains(hay, hlen, secret + i, 8))
 			return true;
 	return false;
+}
+
+/* ---- vPCR models and comparisons ---------------------------------------- */
+
+void model_init_pcr(struct model *m, const struct banks *bk, unsigned int pcr)
+{
+	for (unsigned int b = 0; b < bk->n; b++)
+		pcr_initial_value(pcr, 64, m->v[b][pcr]);
+}
+
+void model_init(struct model *m, const struct banks *bk)
+{
+	for (unsigned int p = 0; p < NPCR; p++)
+		model_init_pcr(m, bk, p);
+}
+
+void model_extend(struct model *m, const struct banks *bk, unsigned int pcr,
+		  unsigned int b, const uint8_t *d)
+{
+	uint8_t out[64];
+
+	ossl_digest2(bk->alg[b], m->v[b][pcr], bk->size[b], d, bk->size[b],
+		     out);
+	memcpy(m->v[b][pcr], out, bk->size[b]);
+}
+
+/* Startup: CLEAR re-initialises all, STATE keeps 0-15 */
+void model_startup(struct model *m, const struct banks *bk, bool clear)
+{
+	for (unsigned int p = clear ? 0 : 16; p < NPCR; p++)
+		model_init_pcr(m, bk, p);
+}
+
+int get_banks(int ctl, uint32_t idx, struct banks *bk)
+{
+	struct vtpm_mux_info info;
+	int r = mux_info(ctl, idx, &info);
+
+	if (r)
+		return r;
+	memset(bk, 0, sizeof(*bk));
+	if (!info.nr_banks || info.nr_banks > VTPM_MAX_BANKS)
+		return -EPROTO;
+	bk->n = info.nr_banks;
+	for (unsigned int i = 0; i < bk->n; i++) {
+		const struct alg_desc *a = alg_by_id(info.banks[i]);
+
+		if (!a)
+			return -EPROTO;
+		bk->alg[i] = a->alg;
+		bk->size[i] = a->size;
+	}
+	return 0;
+}
+
+static void hex(const uint8_t *p, size_t n, char *out)
+{
+	hex_encode(p, n > 64 ? 64 : n, out);
+}
+
+/*
+ * The replays of log (mlog.c and the independent walk) agree with each
+ * other and with the hardware PCR: "" or what differs.
+ */
+void check_against_hw(const uint8_t *log, size_t len, struct vtpm_replay *r,
+		      char *why, size_t wlen)
+{
+	uint8_t hw[VTPM_MAX_BANKS][64];
+	struct walk w = { 0 };
+	char a[129], b[129];
+	int ret;
+	long rc;
+
+	why[0] = '\0';
+	ret = replay_run(r, log, len, NULL);
+	if (ret) {
+		snprintf(why, wlen, "mlog replay: %d (%s at %zu)", ret,
+			 r->why, r->err_offset);
+		return;
+	}
+	ret = walk_log(log, len, &w);
+	if (ret) {
+		snprintf(why, wlen, "walk: %d (%s at %zu)", ret, w.why,
+			 w.err_offset);
+		return;
+	}
+	if (w.batches != r->batches || w.records != r->records ||
+	    w.nr_banks != r->banks.nr) {
+		snprintf(why, wlen, "walk and mlog disagree on the shape");
+		return;
+	}
+	rc = hw_pcr_read(w.hw_pcr, w.nr_banks, w.algs, hw);
+	if (rc) {
+		snprintf(why, wlen, "PCR_Read of hardware PCR %u: %ld",
+			 w.hw_pcr, rc);
+		return;
+	}
+	for (unsigned int k = 0; k < w.nr_banks; k++) {
+		unsigned int size = alg_by_id(w.algs[k])->size;
+
+		if (memcmp(w.pcr[k], r->pcr[k], size)) {
+			hex(w.pcr[k], size, a);
+			hex(r->pcr[k], size, b);
+			snprintf(why, wlen, "bank %04x: walk %s, mlog %s",
+				 w.algs[k], a, b);
+			return;
+		}
+		if (memcmp(w.pcr[k], hw[k], size)) {
+			hex(w.pcr[k], size, a);
+			hex(hw[k], size, b);
+			snprintf(why, wlen,
+				 "bank %04x: log replays to %s, hardware PCR %u holds %s",
+				 w.algs[k], a, w.hw_pcr, b);
+			return;
+		}
+	}
+}
+
+/* reconstructed vPCRs (r->tenant) == values[bank][pcr]: "" or the first diff */
+void cmp_vpcrs(const struct vtpm_replay *r, const struct banks *bk,
+	       uint8_t values[][NPCR][64], const char *what, char *why,
+	       size_t wlen)
+{
+	char a[129], b[129];
+
+	why[0] = '\0';
+	if (r->banks.nr != bk->n) {
+		snprintf(why, wlen, "%s: %u banks in the log, %u in the instance",
+			 what, r->banks.nr, bk->n);
+		return;
+	}
+	for (unsigned int k = 0; k < bk->n; k++) {
+		for (unsigned int p = 0; p < NPCR; p++) {
+			const uint8_t *v = replay_vpcr(r, p, k);
+
+			if (r->banks.bank[k].alg != bk->alg[k]) {
+				snprintf(why, wlen, "bank order differs");
+				return;
+			}
+			if (!memcmp(v, values[k][p], bk->size[k]))
+				continue;
+			hex(v, bk->size[k], a);
+			hex(values[k][p], bk->size[k], b);
+			snprintf(why, wlen, "%s: PCR %u bank %04x: replay %s, expected %s",
+				 what, p, bk->alg[k], a, b);
+			return;
+		}
+	}
+}
+
+/* a view replays (both ways) and belongs to uuid (vtpm idx); "" or why not */
+void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
+		unsigned int idx, struct vtpm_replay *r, char *why, size_t wlen)
+{
+	struct walk w = { 0 };
+	int ret;
+
+	why[0] = '\0';
+	ret = replay_run(r, v, len, uuid);
+	if (ret) {
+		snprintf(why, wlen, "view of vtpm%u: replay %d (%s at %zu)",
+			 idx, ret, r->why, r->err_offset);
+		return;
+	}
+	if (r->hdr.kind != VTPM_LOG_VIEW || memcmp(r->hdr.uuid, uuid, 16) ||
+	    !r->found || r->destroyed) {
+		snprintf(why, wlen, "view of vtpm%u: kind %u, found %d, destroyed %d",
+			 idx, r->hdr.kind, r->found, r->destroyed);
+		return;
+	}
+	ret = walk_log(v, len, &w);
+	if (ret) {
+		snprintf(why, wlen, "view of vtpm%u: walk: %s at %zu", idx,
+			 w.why, w.err_offset);
+		return;
+	}
+	for (unsigned int k = 0; k < w.nr_banks; k++)
+		if (memcmp(w.pcr[k], r->pcr[k], alg_by_id(w.algs[k])->size))
+			snprintf(why, wlen, "view of vtpm%u: walk and mlog disagree",
+				 idx);
 }

@@ -121,6 +121,56 @@ static inline uint8_t body_count(const uint8_t *b) { return b[30]; }
 long hw_pcr_read(unsigned int pcr, unsigned int nalgs, const uint16_t *algs,
 		 uint8_t out[][64]);
 
+/* ---- vPCR models and comparisons ---------------------------------------- */
+
+#define NPCR	24
+
+/* the banks of the instances (the hardware's), from VTPM_MUX_IOC_INFO */
+struct banks {
+	unsigned int n;
+	uint16_t alg[VTPM_MAX_BANKS];
+	unsigned int size[VTPM_MAX_BANKS];
+};
+
+int get_banks(int ctl, uint32_t idx, struct banks *bk);
+
+/* the vPCRs a test expects, computed with OpenSSL: v[bank][pcr] */
+struct model {
+	uint8_t v[VTPM_MAX_BANKS][NPCR][64];
+};
+
+void model_init_pcr(struct model *m, const struct banks *bk, unsigned int pcr);
+void model_init(struct model *m, const struct banks *bk);
+/* v = H(v || d) in bank b */
+void model_extend(struct model *m, const struct banks *bk, unsigned int pcr,
+		  unsigned int b, const uint8_t *d);
+/* Startup: CLEAR re-initialises all, STATE keeps 0-15 */
+void model_startup(struct model *m, const struct banks *bk, bool clear);
+
+/*
+ * Replays log with mlog.c (into r) and with the independent walk; both
+ * must agree with each other and with the hardware PCR (read now): why
+ * is "" or says what differs.
+ */
+void check_against_hw(const uint8_t *log, size_t len, struct vtpm_replay *r,
+		      char *why, size_t wlen);
+/* reconstructed vPCRs (r->tenant) == values[bank][pcr]: why "" or the diff */
+void cmp_vpcrs(const struct vtpm_replay *r, const struct banks *bk,
+	       uint8_t values[][NPCR][64], const char *what, char *why,
+	       size_t wlen);
+/*
+ * A view of instance uuid (/dev/vtpm<idx>) replays (mlog.c, into r, with
+ * the instance reconstructed; and the walk), is a view of it, and both
+ * agree: why "" or what is wrong.
+ */
+void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
+		unsigned int idx, struct vtpm_replay *r, char *why,
+		size_t wlen);
+
+/* TPM2_ReadClock on /dev/tpmrm0: 0, a TPM_RC (> 0) or -errno */
+long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
+		   uint32_t *restart_count);
+
 /* true if needle (nlen bytes) occurs in hay */
 bool mem_contains(const uint8_t *hay, size_t hlen, const void *needle,
 		  size_t nlen);
