@@ -282,6 +282,16 @@ int vtpm_log_encode(const struct vtpm_krec *r, u64 seq, u8 *body, size_t cap)
 	return len ? len : -EINVAL;
 }
 
+/* A record's salt; an ABORT's is zero, so that its leaf is public. */
+static int vtpm_log_salt(const struct vtpm_krec *r, u64 seq, u8 *salt)
+{
+	if (r->type == VTPM_REC_ABORT) {
+		memset(salt, 0, VTPM_SALT_SIZE);
+		return 0;
+	}
+	return vtpm_rec_salt(vlog.salt_key, sizeof(vlog.salt_key), seq, salt);
+}
+
 /**
  * vtpm_log_leaf() - the leaf of a record
  * @r:	  the record
@@ -308,7 +318,7 @@ int vtpm_log_leaf(const struct vtpm_krec *r, u64 seq, u8 *leaf)
 	}
 	if (r->tenant != VTPM_NO_TENANT)
 		tag = vtpm_log_tenant(r->tenant)->tag;
-	ret = vtpm_rec_salt(vlog.salt_key, sizeof(vlog.salt_key), seq, salt);
+	ret = vtpm_log_salt(r, seq, salt);
 	if (!ret)
 		ret = vtpm_rec_leaf(salt, tag, body, len, leaf);
 	memzero_explicit(salt, sizeof(salt));
@@ -542,7 +552,7 @@ static int vtpm_render_rec(struct vtpm_render *rd,
 	len = vtpm_rec_encode(&rd->rec, rd->body, sizeof(rd->body));
 	if (!len)
 		return -EINVAL;
-	ret = vtpm_rec_salt(vlog.salt_key, sizeof(vlog.salt_key), seq, salt);
+	ret = vtpm_log_salt(k, seq, salt);
 	if (ret)
 		return ret;
 	vtpm_log_wr_clear(&rd->w, salt, global ? no_tag :

@@ -912,6 +912,29 @@ static void vtpm_replay_inst_add(struct vtpm_replay *r, const u8 *uuid,
 	e->destroyed = false;
 }
 
+/*
+ * An ABORT record has a zero salt and a zero tag, so that its leaf is public:
+ * whoever cuts a view cannot hide one as a leaf (its records would then
+ * count as applied).  Is @leaf the leaf of "record @seq: ABORT of @batch"?
+ */
+static bool vtpm_is_abort_leaf(const u8 *leaf, u64 seq, u64 batch)
+{
+	static const u8 zero[VTPM_SALT_SIZE];
+	u8 body[VTPM_REC_OFF_ABORT + 8], mine[VTPM_LEAF_SIZE];
+
+	memset(body, 0, sizeof(body));
+	body[0] = VTPM_LOG_VERSION;
+	body[VTPM_REC_OFF_TYPE] = VTPM_REC_ABORT;
+	put_unaligned_be32(seq >> 32, body + 2);
+	put_unaligned_be32((u32)seq, body + 6);
+	put_unaligned_be32(VTPM_LOG_NO_PCR, body + VTPM_REC_OFF_PCR);
+	put_unaligned_be16(8, body + VTPM_REC_OFF_ABORT - 2);
+	put_unaligned_be32(batch >> 32, body + VTPM_REC_OFF_ABORT);
+	put_unaligned_be32((u32)batch, body + VTPM_REC_OFF_ABORT + 4);
+	return !vtpm_rec_leaf(zero, zero, body, sizeof(body), mine) &&
+	       !memcmp(mine, leaf, VTPM_LEAF_SIZE);
+}
+
 /* where one clear entry is: for the checks and their error offsets */
 struct vtpm_replay_at {
 	const u8 *log;
@@ -1024,7 +1047,10 @@ static int vtpm_replay_check_rec(struct vtpm_replay *r,
 					"a global record with a non-zero tag");
 	if (rec->type == VTPM_REC_GENESIS)
 		return vtpm_replay_genesis(r, at);
-	/* ABORT */
+	/* ABORT: its leaf is public (vtpm_is_abort_leaf()) */
+	if (!vtpm_is_zero(at->log + at->entry + 1, VTPM_SALT_SIZE))
+		return vtpm_replay_fail(r, -EBADMSG, at->entry + 1,
+					"an ABORT record with a non-zero salt");
 	if (at->index)
 		return vtpm_replay_fail(r, -EBADMSG, at->body,
 					"an ABORT record that is not first in its batch");
@@ -1098,6 +1124,10 @@ static int vtpm_replay_check_batch(struct vtpm_replay *r, struct tpm_rd *rd,
 				return vtpm_replay_fail(r, -EINVAL, rd->pos,
 							"entry truncated");
 			memcpy(r->leaves[i], body, VTPM_LEAF_SIZE);
+			if (!i && b >= 2 && vtpm_is_abort_leaf(body, r->records,
+							       b - 1))
+				return vtpm_replay_fail(r, -EBADMSG, at.entry,
+							"an ABORT record shown as a leaf");
 			r->records++;
 			continue;
 		}

@@ -1409,6 +1409,8 @@ static void gen_add(struct gen *g, int owner, struct vtpm_log_rec *r)
 		g->enc_mismatch++;
 	ossl_salt(t && t->salt_key ? t->salt_key : g->key, 32, r->seq,
 		  e->salt);
+	if (r->type == VTPM_REC_ABORT)	/* its leaf is public */
+		memset(e->salt, 0, 32);
 	memcpy(e->tag, t ? t->tag : zero, 32);
 	ossl_leaf(e->salt, e->tag, e->body, e->len, e->leaf);
 	g->n++;
@@ -1573,6 +1575,8 @@ static void gen_reseal(struct gen *g, size_t from)
 		put_be64(i, e->body + 2);
 		ossl_salt(t && t->salt_key ? t->salt_key : g->key, 32, i,
 			  e->salt);
+		if (e->body[1] == VTPM_REC_ABORT)
+			memset(e->salt, 0, 32);
 		ossl_leaf(e->salt, e->tag, e->body, e->len, e->leaf);
 	}
 }
@@ -2171,6 +2175,22 @@ static void test_tamper(void)
 	ret = replay_gen(t, -1, NULL, buf, cap, &len);
 	CHECK(ret == -EINVAL && why_has("leaf entry in a full log"),
 	      "tamper: a LEAF entry in a full log: rejected (%s)", rp->why);
+	/* whoever cuts a view cannot hide the ABORT: its leaf is public */
+	for (k = 0; k < 2; k++) {
+		memcpy(t, g, sizeof(*g));
+		t->e[i].as_leaf = true;
+		ret = replay_gen(t, (int)k, NULL, buf, cap, &len);
+		CHECK(ret == -EBADMSG && why_has("ABORT record shown as a leaf"),
+		      "tamper: the ABORT as a leaf in tenant %u's view: "
+		      "rejected (%s)", (unsigned int)k, rp->why);
+	}
+	memcpy(t, g, sizeof(*g));
+	t->e[i].salt[31] = 1;
+	ossl_leaf(t->e[i].salt, t->e[i].tag, t->e[i].body, t->e[i].len,
+		  t->e[i].leaf);
+	ret = replay_gen(t, -1, NULL, buf, cap, &len);
+	CHECK(ret == -EBADMSG && why_has("non-zero salt"),
+	      "tamper: an ABORT with a secret salt: rejected (%s)", rp->why);
 	free(t);
 	free(log);
 	free(buf);
