@@ -43,7 +43,7 @@ static const struct opt create_opts[] = {
 	{ NULL,		0,	false,	0 },
 };
 
-static int open_control(const struct ctx *ctx, int flags)
+int open_control(const struct ctx *ctx, int flags)
 {
 	int fd, err;
 
@@ -58,7 +58,7 @@ static int open_control(const struct ctx *ctx, int flags)
 }
 
 /* Report that the ioctl for @what ("create", "destroy 7", ...) failed. */
-static void ioctl_error(const struct ctx *ctx, const char *what, int err)
+void ioctl_error(const struct ctx *ctx, const char *what, int err)
 {
 	switch (err) {
 	case EPERM:
@@ -330,7 +330,7 @@ int cmd_destroy(const struct ctx *ctx, const struct cmd *cmd,
 }
 
 /* 0 or -errno. */
-static int get_info(int fd, uint32_t index, struct vtpm_mux_info *info)
+int get_info(int fd, uint32_t index, struct vtpm_mux_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);

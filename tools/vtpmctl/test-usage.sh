@@ -4,7 +4,10 @@
 # Usage and exit-code tests of vtpmctl that need no vtpm_mux module: help
 # output, argument checking (exit 2), failures to reach the control device
 # (exit 1).  No test talks to a real control device: VTPM_MUX_CONTROL points
-# at a path that does not exist, or --control at /dev/null.
+# at a path that does not exist, or --control at /dev/null.  'log' reads
+# saved logs (testdata/: a full log and instance 1's view, recorded in the
+# QEMU guest after 3 instances were started and extended, base64) with
+# --file, and compares its output with testdata/*.txt.
 #
 # Usage: test-usage.sh [VTPMCTL]   (default: $VTPMCTL, else ./vtpmctl next
 # to this script).  Output is TAP; the exit status is 1 if a test failed.
@@ -83,7 +86,7 @@ t "-h"				0 '^Usage: vtpmctl'	-h
 t "help"			0 '^Usage: vtpmctl'	help
 t "--version"			0 '^vtpmctl [0-9]'	--version
 t "-V"				0 '^vtpmctl [0-9]'	-V
-for cmd in create destroy list info help; do
+for cmd in create destroy list info log help; do
 	t "$cmd --help"		0 "^Usage: vtpmctl .*$cmd"	$cmd --help
 	t "$cmd -h"		0 "^Usage: vtpmctl .*$cmd"	$cmd -h
 	t "help $cmd"		0 "^Usage: vtpmctl .*$cmd"	help $cmd
@@ -156,6 +159,111 @@ done
 # list
 t "list: extra argument"	2 "unexpected argument 'x'"	list x
 t "list: unknown option"	2 'unknown option'	list --all
+
+# log: arguments
+t "log: two instances"		2 "unexpected argument '2'"	log 1 2
+t "log: unknown option"		2 "unknown option '--bogus'"	log --bogus
+for bad in -1 ' 1' 1x '' /dev/vtpm /dev/vtpm01 /dev/tpm0 vtpm; do
+	t "log: bad instance '$bad'"	2 ''	log "$bad"
+done
+t "log: --view without instance" 2 '--view needs an instance'	log --view
+t "log: --ascii without instance" 2 '--ascii needs an instance'	log --ascii
+t "log: --ascii --view"		2 '--ascii goes with none'	log 1 --ascii --view
+t "log: --ascii --check"	2 '--ascii goes with none'	log 1 --ascii --check
+t "log: --ascii --raw"		2 '--ascii goes with none'	log 1 --ascii --raw
+t "log: --raw --check"		2 'exclude each other'	log --raw --check
+t "log: --raw with an instance"	2 'only with --view'	log 1 --raw
+t "log: --tpm without --check"	2 '--tpm goes with --check only' log --tpm /dev/tpm0
+t "log: --tpm needs an argument" 2 'needs an argument'	log --check --tpm
+t "log: --tpm empty"		2 "'--tpm' needs a path"	log --check --tpm=
+t "log: --tpm twice"		2 'more than once'	log --check --tpm a --tpm b
+t "log: --file twice"		2 'more than once'	log --file a --file b
+t "log: --file empty"		2 "'--file' needs a path"	log --file ''
+t "log: --file with --view"	2 'neither --view nor --ascii'	log 1 --view --file x
+t "log: --file with --ascii"	2 'neither --view nor --ascii'	log 1 --ascii --file x
+t "log: --view takes no argument" 2 'takes no argument'	log 1 --view=1
+
+# log: no module
+t "log: no securityfs log"	1 '^vtpmctl: log: cannot read /sys/kernel/security/vtpm_mux/log: ' log
+t "log: --check, no securityfs log" 1 'cannot read /sys/kernel/security/vtpm_mux/log' \
+	log --check
+t "log N: missing control device" 1 "cannot open $NOENT: No such file\\|no instance 3" \
+	log 3
+t "log N: not a control device"	1 'info 3: Inappropriate ioctl\|no instance 3' \
+	--control /dev/null log 3
+t "log --view: unknown instance" 1 '^vtpmctl: log: cannot open /dev/vtpm4294967295: .*nor read /sys/kernel/security/vtpm_mux/vtpm4294967295/view' \
+	log /dev/vtpm4294967295 --view
+t "log --ascii: unknown instance" 1 'nor read /sys/kernel/security/vtpm_mux/vtpm4294967295/ascii_measurements' \
+	log 4294967295 --ascii
+
+# log: saved logs
+full=$tmp/full.log
+view=$tmp/view1.log
+testdata=$(dirname "$0")/testdata
+base64 -d "$testdata/full.log.b64" >"$full" &&
+base64 -d "$testdata/view1.log.b64" >"$view" || {
+	echo "Bail out! cannot decode $testdata/*.b64"
+	exit 1
+}
+# a copy of FILE with byte OFFSET (from 0) replaced by octal BYTE
+patch_byte() {
+	head -c "$2" "$1"
+	printf "\\$3"
+	tail -c +"$(($2 + 2))" "$1"
+}
+patch_byte "$full" 11 003 >"$tmp/bad-kind.log"	# kind: 3
+patch_byte "$full" 136 377 >"$tmp/bad-version.log"	# genesis body: version
+head -c 2990 "$full" >"$tmp/short.log"
+printf 'VTPMLOG\0' >"$tmp/magic-only.log"
+
+t "log --file: missing file"	1 "cannot read $tmp/nofile: No such file or directory" \
+	log --file "$tmp/nofile"
+t "log --file: empty file"	1 'not a mapping log (bad magic)'	log --file /dev/null
+t "log --file -: empty input"	1 'standard input is malformed: offset 0: not a mapping log' \
+	log --file -
+t "log --file: only the magic"	1 'header truncated'	log --file "$tmp/magic-only.log"
+t "log --file: unknown kind"	1 'offset 10: unknown log kind' log --file "$tmp/bad-kind.log"
+t "log --check --file: not a log" 1 'does not replay: offset 0: header truncated' \
+	log --check --file /dev/null
+t "log --check --file: unknown kind" 1 'does not replay: offset 10: unknown log kind (malformed)' \
+	log --check --file "$tmp/bad-kind.log"
+t "log --check --file: truncated" 1 'does not replay: offset [0-9]*: .*truncated' \
+	log --check --file "$tmp/short.log"
+t "log --check --file: bad record version" 1 'does not replay: offset 136: unknown record version' \
+	log --check --file "$tmp/bad-version.log"
+t "log --check --file: replays, then no TPM" 1 "^vtpmctl: cannot open $tmp/no-tpm: No such file" \
+	log --check --tpm "$tmp/no-tpm" --file "$full"
+t "log --check --file: a view replays, then no TPM" 1 "cannot open $tmp/no-tpm" \
+	log --check --tpm "$tmp/no-tpm" --file "$view"
+t "log --file: full log"	0 '^log full pcr 13 banks sha1,sha256,sha384,sha512 batches 17 records 17$' \
+	log --file "$full"
+t "log --file: a view"		0 ' uuid a1455d01-567d-4e0f-9b4e-729d3ba99832$' \
+	log --file "$view"
+
+# t_same DESCRIPTION EXPECTED_FILE ARGS...: exit 0, stdout is EXPECTED_FILE
+t_same()
+{
+	desc=$1
+	want=$2
+	shift 2
+	"$VTPMCTL" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	n=$((n + 1))
+	if [ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && cmp -s "$want" "$tmp/out"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc: exit status $rc"
+		diff "$want" "$tmp/out" | head -n 20 | sed 's/^/#   /'
+		sed 's/^/#   stderr: /' "$tmp/err"
+		failed=$((failed + 1))
+	fi
+}
+t_same "log --file: full log, every line"	"$testdata/full.log.txt" log --file "$full"
+t_same "log --file: a view, every line"	"$testdata/view1.log.txt" log --file "$view"
+t_same "log --file -: full log, every line" "$testdata/full.log.txt" \
+	log --file - <"$full"
+t_same "log --raw --file: unchanged"	"$full"	log --raw --file "$full"
+t_same "log --raw --file: a view unchanged" "$view" log --file "$view" --raw
 
 # reaching the control device
 t "missing control device (env)" 1 \

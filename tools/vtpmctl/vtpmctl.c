@@ -71,6 +71,63 @@ static const struct cmd commands[] = {
 "extends, owner (UID:GID), mode (octal).\n",
 	},
 	{
+		.name = "log",
+		.run = cmd_log,
+		.synopsis = "[N|/dev/vtpmN] [--view] [--ascii] [--raw] [--check] [--tpm PATH] [--file PATH]",
+		.summary = "print, dump or check the mapping log",
+		.help =
+"Print the mapping log: every vPCR change of every instance, extended batch\n"
+"by batch into one hardware PCR.  Without N: the full log, from\n"
+"/sys/kernel/security/vtpm_mux/log (root only).  With N: only instance N's\n"
+"records of the full log (N's UUID from the control device, else sysfs).\n"
+"\n"
+"Options:\n"
+"  --view        instance N's concealed view instead: VTPM_IOC_GET_LOG on\n"
+"                /dev/vtpmN (any reader of the device), else securityfs\n"
+"                vtpm_mux/vtpmN/view; its own records in the clear, the\n"
+"                other instances' as leaves\n"
+"  --ascii       instance N's ASCII measurement list (VTPM_IOC_GET_LOG, else\n"
+"                securityfs vtpm_mux/vtpmN/ascii_measurements), as it is\n"
+"  --raw         write the binary log (full, or the view with --view) to\n"
+"                standard output unchanged\n"
+"  --check       replay the log (full, or the view with --view) and compare\n"
+"                the PCR it replays to with the hardware PCR, in every bank\n"
+"  --tpm PATH    the TPM device --check reads the PCR from (default\n"
+"                /dev/tpmrm0)\n"
+"  --file PATH   a saved binary log (full or view; '-': standard input)\n"
+"                instead of the kernel's\n"
+"  -h, --help    show this help\n"
+"\n"
+"Output: lines of fields separated by single spaces.  First\n"
+"  log KIND pcr P banks ALG[,ALG...] batches B records R [uuid UUID]\n"
+"KIND is 'full' or 'view' (a view names its instance's UUID); then one\n"
+"line per record, in log order:\n"
+"  BATCH SEQ TYPE INSTANCE VPCR [ALG:HEX...] [KEY=VALUE...] [void]\n"
+"TYPE: extend, event, reset, startup_clear, startup_state, create, destroy,\n"
+"genesis, abort.  INSTANCE: vtpmN/XXXXXXXX, its index at creation and the\n"
+"first 8 hex digits of its UUID; '-' for genesis and abort.  VPCR: the vPCR\n"
+"of extend, event and reset, else '-'.  ALG:HEX: the digests extended, in\n"
+"the record's order (event: one per bank); genesis: the hardware PCR's\n"
+"value in each bank before the log began.  KEY=VALUE: create: label=TEXT\n"
+"(space, '%' and other bytes as %XX); genesis: reset_count=N\n"
+"restart_count=N clock=MS log_id=HEX; abort: batch=N, the batch it voids.\n"
+"'void': the record's batch was voided by an abort record (its leaves are\n"
+"in the PCR, but it changed no vPCR).  In a view, the other instances'\n"
+"records are lines\n"
+"  BATCH SEQ leaf HEX [void]\n"
+"\n"
+"--check retries while other instances extend (PCR, log, PCR) and prints\n"
+"  ok: N batches, M records replay to PCR P (sha256:HEX)\n"
+"and exits 0 (with a 'note:' line if the PCR matched only the first N\n"
+"batches of a log that grew meanwhile), or says why not and exits 1: the\n"
+"log's offset and rule that failed the replay, or both PCR values.  With N\n"
+"or --view it then prints 'instance vtpmN uuid UUID records R [destroyed]'\n"
+"and the instance's vPCRs as the log reconstructs them, in the format of\n"
+"tpm2_pcrread (the lines that start with two spaces):\n"
+"  diff <(vtpmctl log 1 --check | grep '^  ') \\\n"
+"       <(tpm2_pcrread -T device:/dev/vtpm1)\n",
+	},
+	{
 		.name = "help",
 		.run = cmd_help,
 		.synopsis = "[COMMAND]",

@@ -76,6 +76,10 @@ const char *alg_name(uint16_t alg);
 void print_label(FILE *f, const char *label, size_t size);
 
 /* cmds.c */
+int open_control(const struct ctx *ctx, int flags);
+void ioctl_error(const struct ctx *ctx, const char *what, int err);
+struct vtpm_mux_info;
+int get_info(int fd, uint32_t index, struct vtpm_mux_info *info);
 int cmd_create(const struct ctx *ctx, const struct cmd *cmd,
 	       int argc, char **argv);
 int cmd_destroy(const struct ctx *ctx, const struct cmd *cmd,
@@ -84,5 +88,16 @@ int cmd_list(const struct ctx *ctx, const struct cmd *cmd,
 	     int argc, char **argv);
 int cmd_info(const struct ctx *ctx, const struct cmd *cmd,
 	     int argc, char **argv);
+
+/* log.c */
+int cmd_log(const struct ctx *ctx, const struct cmd *cmd,
+	    int argc, char **argv);
+
+/* tpm.c: TPM2_PCR_Read through /dev/tpmrm0, without a TSS */
+#define TPM_DIGEST_MAX		64	/* VTPM_MAX_DIGEST_SIZE */
+int tpm_open(const char *path);
+int tpm_pcr_read(int fd, const char *path, uint32_t pcr,
+		 const uint16_t *algs, uint32_t n,
+		 uint8_t (*out)[TPM_DIGEST_MAX]);
 
 #endif /* VTPMCTL_H */
