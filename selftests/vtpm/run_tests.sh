@@ -29,7 +29,7 @@ done
 
 tests=(control_test chardev_test perm_test lifecycle_test malformed_test
        tpm_basic_test tpm_cap_test tpm_pcr_test isolation_test mux_test
-       tpm2_tools_test.sh mux_reload_test.sh)
+       tpm2_tools_test.sh mux_ima_test.sh mux_reload_test.sh)
 [ ${#only[@]} -gt 0 ] && tests=("${only[@]}")
 [ $unload -eq 1 ] && tests+=(unload_test)
 

@@ -5,7 +5,8 @@
 #   1. static checks: sparse and checkpatch --strict on the module (zero
 #      findings), the tools built with -Wall -Wextra -Werror
 #   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests
-#   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0
+#   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0; then
+#      the IMA test in a guest booted with ima_policy=critical_data
 # Every stage prints TAP; the last line is "N passed, N failed".
 #
 # Environment: KDIR (kernel build tree; default: the newest 6.1 Debian
@@ -91,6 +92,11 @@ tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 # The selftests in a guest: the module, a real TPM 2.0 (swtpm), real clients.
 tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \
 	--out "$logs/vm-out" -- tools/testing/guest-tests.sh
+
+# IMA measures the genesis and every create/destroy (a guest with a policy).
+tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
+	--append ima_policy=critical_data --out "$logs/vm-ima-out" -- \
+	tools/testing/guest-ima.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
