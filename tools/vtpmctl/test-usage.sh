@@ -5,9 +5,9 @@
 # output, argument checking (exit 2), failures to reach the control device
 # (exit 1).  No test talks to a real control device: VTPM_MUX_CONTROL points
 # at a path that does not exist, or --control at /dev/null.  'log' reads
-# saved logs (testdata/: a full log and instance 1's view, recorded in the
-# QEMU guest after 3 instances were started and extended, base64) with
-# --file, and compares its output with testdata/*.txt.
+# saved logs (testdata/, see its README.md: logs recorded in the QEMU
+# guest) with --file, checks them against stand-ins for the TPM (--tpm
+# FILE), and compares the output with testdata/*.txt.
 #
 # Usage: test-usage.sh [VTPMCTL]   (default: $VTPMCTL, else ./vtpmctl next
 # to this script).  Output is TAP; the exit status is 1 if a test failed.
@@ -200,20 +200,28 @@ t "log --ascii: unknown instance" 1 'nor read /sys/kernel/security/vtpm_mux/vtpm
 full=$tmp/full.log
 view=$tmp/view1.log
 testdata=$(dirname "$0")/testdata
-base64 -d "$testdata/full.log.b64" >"$full" &&
-base64 -d "$testdata/view1.log.b64" >"$view" || {
-	echo "Bail out! cannot decode $testdata/*.b64"
-	exit 1
+for f in full.log view1.log abort-full.log abort-view0.log tpm-full-17 \
+	 tpm-full-16 tpm-abort-10; do
+	base64 -d "$testdata/$f.b64" >"$tmp/$f" || {
+		echo "Bail out! cannot decode $testdata/$f.b64"
+		exit 1
+	}
+done
+# a TPM stand-in answers one command: a fresh copy for every run
+tpm() {
+	cp "$tmp/$1" "$tmp/tpm" && echo "$tmp/tpm"
 }
 # a copy of FILE with byte OFFSET (from 0) replaced by octal BYTE
 patch_byte() {
 	head -c "$2" "$1"
+	# shellcheck disable=SC2059 # the octal escape is the point
 	printf "\\$3"
 	tail -c +"$(($2 + 2))" "$1"
 }
 patch_byte "$full" 11 003 >"$tmp/bad-kind.log"	# kind: 3
 patch_byte "$full" 136 377 >"$tmp/bad-version.log"	# genesis body: version
 head -c 2990 "$full" >"$tmp/short.log"
+: >"$tmp/empty-tpm"
 printf 'VTPMLOG\0' >"$tmp/magic-only.log"
 
 t "log --file: missing file"	1 "cannot read $tmp/nofile: No such file or directory" \
@@ -264,6 +272,33 @@ t_same "log --file -: full log, every line" "$testdata/full.log.txt" \
 	log --file - <"$full"
 t_same "log --raw --file: unchanged"	"$full"	log --raw --file "$full"
 t_same "log --raw --file: a view unchanged" "$view" log --file "$view" --raw
+t_same "log --file: an abort voids a batch"	"$testdata/abort-full.log.txt" \
+	log --file "$tmp/abort-full.log"
+t_same "log --file: a view with an abort"	"$testdata/abort-view0.log.txt" \
+	log --file "$tmp/abort-view0.log"
+
+# log --check against a TPM stand-in
+t "log --check --file: the PCR matches" 0 \
+	'^ok: 17 batches, 17 records replay to PCR 13 (sha256:24926f9c928b44483bbfd0ef85ecddac0c2635a6fcae0fce4f6c93273ae02f8d)$' \
+	log --check --file "$full" --tpm "$(tpm tpm-full-17)"
+t "log --check --file: with an abort" 0 \
+	'^ok: 10 batches, 10 records replay to PCR 13 (sha256:4467222c' \
+	log --check --file "$tmp/abort-full.log" --tpm "$(tpm tpm-abort-10)"
+t_same "log --check --file: a view and its vPCRs" "$testdata/view1.check.txt" \
+	log --check --file "$view" --tpm "$(tpm tpm-full-17)"
+t_same "log --check --file: vPCRs, an extend voided" "$testdata/abort-view0.check.txt" \
+	log --check --file "$tmp/abort-view0.log" --tpm "$(tpm tpm-abort-10)"
+t "log --check --file: mismatch" 1 \
+	'^vtpmctl: log: mismatch: .* (17 batches, 17 records) replays PCR 13 to sha256:24926f9c928b44483bbfd0ef85ecddac0c2635a6fcae0fce4f6c93273ae02f8d, the TPM has sha256:2417af0ecc346742dfd5f90ed9fe20db0d233f5ba4651b44f7d4a705881276d7$' \
+	log --check --file "$full" --tpm "$(tpm tpm-full-16)"
+t "log --check --file: mismatch, a prefix matches" 1 \
+	"^vtpmctl: log: the TPM's value is that of the first 16 batches of the log$" \
+	log --check --file "$full" --tpm "$(tpm tpm-full-16)"
+t "log --check --file: another log's PCR" 1 'mismatch: .* the TPM has sha256:4467222c' \
+	log --check --file "$full" --tpm "$(tpm tpm-abort-10)"
+t "log --check --file: a TPM that does not answer" 1 \
+	"^vtpmctl: read from $tmp/empty-tpm: short response$" \
+	log --check --file "$full" --tpm "$tmp/empty-tpm"
 
 # reaching the control device
 t "missing control device (env)" 1 \
