@@ -6,8 +6,9 @@
 # only: loads the virtio/9p modules, mounts the host's root read-only over
 # 9p, builds a chroot around it, runs the command there and powers off.
 #
-# The initramfs also holds /vtpm/config (VTPM_REPO=...), /vtpm/cmd.sh (the
-# command, bash-quoted) and /modules/NN-name.ko (in load order).
+# The initramfs also holds /vtpm/config (VTPM_REPO=..., VTPM_FAULTS=0|1),
+# /vtpm/cmd.sh (the command, bash-quoted) and /modules/NN-name.ko (in load
+# order).
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -53,6 +54,11 @@ mount -t sysfs sysfs "$R/sys" || die "mount $R/sys"
 mount -t securityfs securityfs "$R/sys/kernel/security" ||
 	die "mount $R/sys/kernel/security"
 mount -t devtmpfs -o mode=0755 devtmpfs "$R/dev" || die "mount $R/dev"
+# What udev would add: bash's process substitution, <(...), needs /dev/fd.
+ln -sf /proc/self/fd "$R/dev/fd"
+ln -sf /proc/self/fd/0 "$R/dev/stdin"
+ln -sf /proc/self/fd/1 "$R/dev/stdout"
+ln -sf /proc/self/fd/2 "$R/dev/stderr"
 mkdir -p "$R/dev/pts" "$R/dev/shm"
 mount -t devpts -o gid=5,mode=0620,ptmxmode=0666 devpts "$R/dev/pts" ||
 	die "mount $R/dev/pts"
@@ -84,6 +90,31 @@ echo /sbin/modprobe >/proc/sys/kernel/modprobe
 
 mkdir -p "$R/run/vtpm"
 cp /vtpm/cmd.sh "$R/run/vtpm/cmd.sh" || die "copy cmd.sh"
+
+# run.sh --tpm-faults: the channel to the host's tpm-fault watcher.
+FAULT=$R/run/vtpm/fault
+if [ "${VTPM_FAULTS:-0}" = 1 ]; then
+	mkdir -p "$FAULT"
+	p9 vtpmfault "$FAULT" || die "mount 9p tpm-fault channel at /run/vtpm/fault"
+fi
+
+# Ask the watcher to SIGCONT swtpm if the command left it stopped: QEMU
+# would otherwise wait for it on the way out.  Same protocol as tpm-fault.
+fault_end() {
+	local i=0
+	[ "${VTPM_FAULTS:-0}" = 1 ] || return 0
+	if ! { echo end >"$FAULT/.0-end.req" &&
+		mv "$FAULT/.0-end.req" "$FAULT/0-end.req"; }; then
+		log "could not send the end request to the tpm-fault watcher"
+		return 0
+	fi
+	while [ ! -e "$FAULT/0-end.ack" ]; do
+		i=$((i + 1))
+		[ "$i" -le 500 ] || { log "no answer from the tpm-fault watcher"; return 0; }
+		sleep 0.01
+	done
+	rm -f "$FAULT/0-end.ack"
+}
 hostname vtpm-vm
 
 log "running command"
@@ -97,6 +128,7 @@ chroot "$R" /usr/bin/env -i \
 	/bin/bash /run/vtpm/cmd.sh </dev/null
 rc=$?
 log "command exited with status $rc"
+fault_end
 
 dmesg >"$OUT/dmesg.txt" || log "could not write dmesg.txt"
 if ! { echo "$rc" >"$OUT/exit-status.tmp" &&

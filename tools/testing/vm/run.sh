@@ -6,7 +6,7 @@
 # TPM 2.0 (/dev/tpm0, /dev/tpmrm0).  See README.md next to this script.
 #
 #   run.sh [--timeout SECONDS] [--append "KERNEL ARGS"] [--mem MB]
-#          [--out DIR] [--keep] -- COMMAND [ARGS...]
+#          [--out DIR] [--keep] [--tpm-faults] -- COMMAND [ARGS...]
 #
 # Exit status: COMMAND's; 124 if the guest did not finish in time;
 # 125 if the VM itself failed (QEMU or swtpm did not start, the guest
@@ -21,6 +21,7 @@ append=
 mem=2048
 out=
 keep=0
+tpm_faults=0
 
 msg() { echo "$prog: $*" >&2; }
 fail() { msg "$*"; exit 125; }
@@ -28,7 +29,7 @@ fail() { msg "$*"; exit 125; }
 usage() {
 	cat >&2 <<EOF
 usage: $0 [--timeout SECONDS] [--append "KERNEL ARGS"] [--mem MB]
-          [--out DIR] [--keep] -- COMMAND [ARGS...]
+          [--out DIR] [--keep] [--tpm-faults] -- COMMAND [ARGS...]
 
 Runs COMMAND (cwd: the repository, \$VTPM_REPO) as root in a QEMU guest whose
 hardware TPM 2.0 is a fresh swtpm.  Files written to \$VTPM_OUT (/mnt/out in
@@ -39,6 +40,8 @@ the guest) land in DIR; DIR also gets exit-status and dmesg.txt.
   --mem MB           guest memory (default 2048)
   --out DIR          host directory for results (default: a temp dir)
   --keep             keep the temp dir (initramfs, swtpm state and log)
+  --tpm-faults       let the guest stop, continue and kill swtpm with
+                     tools/testing/vm/tpm-fault (log: DIR/tpm-fault.log)
 
 Environment: KERNEL (default: newest /boot/vmlinuz-*-amd64), KVER (its
 /lib/modules name, default: read from the image), VTPM_REPO (default: the
@@ -58,6 +61,7 @@ while [ $# -gt 0 ]; do
 	--out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
 	--out=*) out=${1#*=}; shift ;;
 	--keep) keep=1; shift ;;
+	--tpm-faults) tpm_faults=1; shift ;;
 	-h|--help) usage ;;
 	--) shift; break ;;
 	*) msg "unknown option: $1"; usage ;;
@@ -126,6 +130,7 @@ swtpm_pid=
 timer_pid=
 con_fd=
 con_pid=
+watcher_pid=
 
 stop_pid() {	# stop_pid PID: TERM, then KILL after 5 s
 	local pid=$1
@@ -138,11 +143,24 @@ stop_pid() {	# stop_pid PID: TERM, then KILL after 5 s
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+# The tpm-fault watcher sends swtpm SIGCONT when it stops (if the guest
+# left it stopped), so that neither QEMU nor swtpm hangs on the way out.
+stop_watcher() {
+	[ -n "$watcher_pid" ] || return 0
+	stop_pid "$watcher_pid"
+	wait "$watcher_pid" 2>/dev/null || true
+	watcher_pid=
+	# In case the watcher could not: swtpm is our child, so $swtpm_pid is
+	# still swtpm unless we have reaped it.
+	[ -z "$swtpm_pid" ] || kill -CONT "$swtpm_pid" 2>/dev/null || true
+}
+
 # shellcheck disable=SC2317 # called from the trap
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	[ -z "$timer_pid" ] || kill "$timer_pid" 2>/dev/null || true
+	stop_watcher
 	if [ -n "$qemu_pid" ]; then
 		stop_pid "$qemu_pid"
 		wait "$qemu_pid" 2>/dev/null || true
@@ -169,7 +187,8 @@ trap 'msg "terminated"; exit 143' TERM
 if [ -n "$out" ]; then
 	mkdir -p "$out" || fail "cannot create $out"
 	out=$(cd "$out" && pwd -P)
-	rm -f "$out/exit-status" "$out/exit-status.tmp" "$out/dmesg.txt"
+	rm -f "$out/exit-status" "$out/exit-status.tmp" "$out/dmesg.txt" \
+		"$out/tpm-fault.log"
 else
 	out=$tmp/out
 	mkdir "$out"
@@ -201,8 +220,11 @@ build_initramfs() {
 	local root=$tmp/initramfs n=0 verb ko name deps
 	local -A seen=()
 
-	# The 9p and virtio-pci modules and what they need, in load order.
-	deps=$(modprobe -S "$kver" -a --show-depends virtio_pci 9pnet_virtio 9p) ||
+	# The 9p and virtio-pci modules and what they need, in load order
+	# (--tpm-faults: and virtio-rng, see below).
+	local mods=(virtio_pci 9pnet_virtio 9p)
+	[ "$tpm_faults" = 0 ] || mods+=(virtio_rng)
+	deps=$(modprobe -S "$kver" -a --show-depends "${mods[@]}") ||
 		fail "modprobe -S $kver --show-depends failed"
 
 	mkdir -p "$root"/{bin,dev,proc,sys,mnt/root,modules,vtpm}
@@ -226,7 +248,10 @@ build_initramfs() {
 		esac
 	done <<<"$deps"
 
-	printf 'VTPM_REPO=%q\n' "$repo" >"$root/vtpm/config"
+	{
+		printf 'VTPM_REPO=%q\n' "$repo"
+		printf 'VTPM_FAULTS=%d\n' "$tpm_faults"
+	} >"$root/vtpm/config"
 	{
 		# shellcheck disable=SC2016 # expanded in the guest
 		echo 'cd -- "$VTPM_REPO" || exit 125'
@@ -243,6 +268,8 @@ build_initramfs() {
 
 cmd=("$@")
 build_initramfs || fail "could not build the initramfs"
+
+virtfs_path() { printf '%s' "${1//,/,,}"; }
 
 # --- swtpm -------------------------------------------------------------
 
@@ -268,9 +295,30 @@ if [ ! -S "$tmp/swtpm/swtpm.sock" ]; then
 	exit 125
 fi
 
-# --- QEMU --------------------------------------------------------------
+# --- tpm-fault watcher -------------------------------------------------
 
-virtfs_path() { printf '%s' "${1//,/,,}"; }
+# The guest's tools/testing/vm/tpm-fault talks to it through $tmp/fault,
+# a 9p share mounted at /run/vtpm/fault in the guest (README.md, "TPM
+# faults").  The guest also gets a virtio-rng: the kernel's hwrng thread
+# prefers it (quality 1000) to the TPM (0), so that its TPM2_GetRandom
+# every 10-60 s does not hit a stopped swtpm and freeze the guest.
+fault_virtfs=()
+if [ "$tpm_faults" = 1 ]; then
+	mkdir "$tmp/fault"
+	bash "$here/tpm-fault-watcher.sh" "$tmp/fault" "$swtpm_pid" $$ \
+		"$out/tpm-fault.log" </dev/null &
+	watcher_pid=$!
+	for _ in $(seq 100); do
+		[ -e "$tmp/fault/ready" ] && break
+		kill -0 "$watcher_pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -e "$tmp/fault/ready" ] || fail "the tpm-fault watcher did not start"
+	fault_virtfs=(-virtfs "local,path=$(virtfs_path "$tmp/fault"),mount_tag=vtpmfault,security_model=none,multidevs=remap"
+		-device virtio-rng-pci)
+fi
+
+# --- QEMU --------------------------------------------------------------
 
 cmdline="console=ttyS0 panic=-1 loglevel=5 rdinit=/init edd=off"
 [ -z "$append" ] || cmdline="$cmdline $append"
@@ -291,6 +339,7 @@ start=$(date +%s.%N)
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$(virtfs_path "$repo"),mount_tag=vtpmrepo,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$(virtfs_path "$out"),mount_tag=vtpmout,security_model=none,multidevs=remap" \
+	"${fault_virtfs[@]}" \
 	</dev/null >&"$con_fd" &
 qemu_pid=$!
 
@@ -298,7 +347,11 @@ sleep "$timeout" {con_fd}>&- &
 timer_pid=$!
 
 # Returns when QEMU exits, the timer fires, or a trapped signal arrives.
-wait -n "$qemu_pid" "$timer_pid" || true
+# (2>/dev/null: no "Killed" job notice when tpm-fault kill took swtpm.)
+wait -n "$qemu_pid" "$timer_pid" 2>/dev/null || true
+
+# Before a timeout kills QEMU: QEMU waits for a stopped swtpm on its way out.
+stop_watcher
 
 if kill -0 "$qemu_pid" 2>/dev/null; then
 	msg "timeout: the guest did not finish within $timeout s, killing QEMU"
@@ -308,7 +361,7 @@ if kill -0 "$qemu_pid" 2>/dev/null; then
 	exit 124
 fi
 qemu_rc=0
-wait "$qemu_pid" || qemu_rc=$?
+wait "$qemu_pid" 2>/dev/null || qemu_rc=$?
 qemu_pid=
 kill "$timer_pid" 2>/dev/null || true
 wait "$timer_pid" 2>/dev/null || true
