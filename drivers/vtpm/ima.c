@@ -23,7 +23,8 @@ static void vtpm_ima_measure(const char *name, const void *buf, size_t len)
 		return;
 	ret = ima_measure_critical_data(VTPM_IMA_LABEL, name, buf, len, false,
 					NULL, 0);
-	if (ret && ret != -EOPNOTSUPP)
+	/* -ENOENT: IMA has no policy, -EOPNOTSUPP: no IMA; nothing to say */
+	if (ret && ret != -EOPNOTSUPP && ret != -ENOENT)
 		pr_warn_ratelimited("IMA measurement of %s failed: %d\n",
 				    name, ret);
 }

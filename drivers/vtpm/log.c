@@ -561,6 +561,30 @@ static int vtpm_render_rec(struct vtpm_render *rd,
 	return 0;
 }
 
+/*
+ * Whether batch @batch (its @n records start at @it) is voided by an ABORT
+ * first in the next batch: the ASCII list shows what changed vPCRs only.
+ */
+static bool vtpm_log_voided(const struct vtpm_log_iter *it,
+			    const struct vtpm_log_cut *cut, u64 batch, u16 n)
+{
+	struct vtpm_log_iter *ahead;
+	bool voided;
+	u16 i;
+
+	if (batch + 1 >= cut->batches)
+		return false;
+	ahead = kmemdup(it, sizeof(*it), GFP_KERNEL);
+	if (!ahead)
+		return false;
+	for (i = 0; i <= n; i++)
+		vtpm_log_iter_next(ahead);
+	voided = ahead->rec.type == VTPM_REC_ABORT &&
+		 ahead->rec.abort_batch == batch;
+	kfree(ahead);
+	return voided;
+}
+
 static int vtpm_render_pass(struct vtpm_render *rd,
 			    const struct vtpm_log_cut *cut)
 {
@@ -585,11 +609,14 @@ static int vtpm_render_pass(struct vtpm_render *rd,
 	}
 	for (batch = 0; batch < cut->batches; batch++) {
 		u16 n = vtpm_log_batch_count(batch), i;
+		bool skip = rd->ascii && vtpm_log_voided(&it, cut, batch, n);
 
 		if (!rd->ascii)
 			vtpm_log_wr_batch(&rd->w, batch, n);
 		for (i = 0; i < n; i++, seq++) {
 			vtpm_log_iter_next(&it);
+			if (skip)
+				continue;
 			ret = vtpm_render_rec(rd, &it, seq);
 			if (ret)
 				return ret;
