@@ -16,6 +16,16 @@
 #include "vtpm_crypto.h"
 #include "vtpm_mlog.h"
 
+/*
+ * The harness ends each test's process with _exit(): what a test printed
+ * to a pipe (run_tests.sh tees the output) with ksft_print_msg() would be
+ * lost in stdio's buffer.  Every line goes out at once instead.
+ */
+static void __attribute__((constructor)) stdout_line_buffered(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 int mux_status_read(struct mux_status *s)
 {
 	char line[128], key[32], val[16];

@@ -6,7 +6,8 @@
 #      findings), the tools built with -Wall -Wextra -Werror
 #   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests
 #   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0; then
-#      the IMA test in a guest booted with ima_policy=critical_data
+#      the IMA test in a guest booted with ima_policy=critical_data, and
+#      the TPM fault tests in a guest whose swtpm they stop and kill
 # Every stage prints TAP; the last line is "N passed, N failed".
 #
 # Environment: KDIR (kernel build tree; default: the newest 6.1 Debian
@@ -97,6 +98,10 @@ tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \
 tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
 	--append ima_policy=critical_data --out "$logs/vm-ima-out" -- \
 	tools/testing/guest-ima.sh
+
+# Hardware TPM faults: swtpm stopped and continued, then killed, under load.
+tap vm-faults vm-faults.log tools/testing/vm/run.sh --tpm-faults --timeout 900 \
+	--out "$logs/vm-faults-out" -- tools/testing/guest-faults.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
