@@ -15,6 +15,10 @@
  *		vPCR, creating an instance fails with ENOSPC, destroying one
  *		still works (its DESTROY record goes beyond the bound), and
  *		the log replays to the hardware PCR throughout
+ *  log_full_concurrent  (MUX_FULL_CONCURRENT=1, instead of log_full) the
+ *		same bound with 8 threads on 8 instances extending at once:
+ *		exactly max_log_entries records are accepted, no more, and
+ *		every instance's vPCRs are its acknowledged extends
  *
  * Environment:
  *   MUX_GENESIS_START  "sha1=HEX,sha256=HEX,...": the hardware PCR before
@@ -25,6 +29,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,8 +158,15 @@ FIXTURE(full) {
 FIXTURE_SETUP(full)
 {
 	long long max = mux_param("max_log_entries");
+	bool conc = getenv("MUX_FULL_CONCURRENT") != NULL;
 
 	self->ctl = -1;
+	/* one of the two per load: the log fills up once */
+	if (conc != !strcmp(_metadata->name, "log_full_concurrent")) {
+		self->skip = true;
+		SKIP(return, "%s", conc ? "MUX_FULL_CONCURRENT: the other test" :
+			     "needs MUX_FULL_CONCURRENT=1");
+	}
 	if (max < 0) {
 		self->skip = true;
 		SKIP(return, "vtpm_mux not loaded");
@@ -327,6 +339,126 @@ TEST_F_TIMEOUT(full, log_full, 300)
 	EXPECT_EQ(s1.records + 1, s2.records);
 	EXPECT_EQ(0, s2.hw_errors);
 	free(m);
+	free(r);
+}
+
+#define NCONC 8
+
+struct filler {
+	pthread_t th;
+	char dev[64];
+	const struct banks *bk;
+	pthread_barrier_t *go;
+	struct model m;
+	unsigned int id;
+	uint64_t ok;
+	long last_rc;
+};
+
+static void *filler_main(void *arg)
+{
+	struct filler *f = arg;
+	uint8_t cmd[1024], d[VTPM_MAX_BANKS][64];
+	const uint8_t *dp[VTPM_MAX_BANKS];
+	char seed[48];
+	int fd = open(f->dev, O_RDWR | O_CLOEXEC);
+
+	pthread_barrier_wait(f->go);
+	f->last_rc = -1;
+	for (uint64_t i = 0; fd >= 0; i++) {
+		unsigned int pcr = i % 16;
+
+		for (unsigned int b = 0; b < f->bk->n; b++) {
+			snprintf(seed, sizeof(seed), "conc %u %llu %u", f->id,
+				 (unsigned long long)i, b);
+			test_pattern(seed, d[b], f->bk->size[b]);
+			dp[b] = d[b];
+		}
+		f->last_rc = cmd_rc(fd, cmd, build_pcr_extend_multi(cmd, pcr, f->bk->n,
+								     f->bk->alg, dp));
+		if (f->last_rc)
+			break;
+		for (unsigned int b = 0; b < f->bk->n; b++)
+			model_extend(&f->m, f->bk, pcr, b, d[b]);
+		f->ok++;
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+TEST_F_TIMEOUT(full, log_full_concurrent, 300)
+{
+	struct filler *f = calloc(NCONC, sizeof(*f));
+	struct vtpm_replay *r = replay_new();
+	struct mux_status s0, s1;
+	pthread_barrier_t go;
+	uint32_t idx[NCONC];
+	uint64_t ok = 0;
+
+	if (self->skip)
+		return;
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, r);
+	ASSERT_EQ(0, pthread_barrier_init(&go, NULL, NCONC + 1));
+	for (unsigned int i = 0; i < NCONC; i++) {
+		char label[16];
+		int fd;
+
+		snprintf(label, sizeof(label), "conc-%u", i);
+		ASSERT_EQ(0, mux_create_simple(self->ctl, label, &idx[i], NULL));
+		if (!i)
+			ASSERT_EQ(0, get_banks(self->ctl, idx[i], &self->bk));
+		mux_dev_path(idx[i], f[i].dev, sizeof(f[i].dev));
+		ASSERT_TRUE(wait_for_path(f[i].dev, true));
+		fd = open(f[i].dev, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, su(fd, true, SU_CLEAR));
+		close(fd);
+		f[i].bk = &self->bk;
+		f[i].go = &go;
+		f[i].id = i;
+		model_init(&f[i].m, &self->bk);
+	}
+	ASSERT_EQ(0, mux_status_read(&s0));
+	ASSERT_GT(s0.max_log_entries, s0.records + NCONC);
+	for (unsigned int i = 0; i < NCONC; i++)
+		ASSERT_EQ(0, pthread_create(&f[i].th, NULL, filler_main, &f[i]));
+	pthread_barrier_wait(&go);
+	for (unsigned int i = 0; i < NCONC; i++) {
+		pthread_join(f[i].th, NULL);
+		EXPECT_EQ(RC_NV_SPACE, f[i].last_rc) TH_LOG("thread %u", i);
+		ok += f[i].ok;
+	}
+	ASSERT_EQ(0, mux_status_read(&s1));
+	TH_LOG("%u threads: %llu extends accepted, room was %llu; the log holds %llu records, max_log_entries %llu",
+	       NCONC, (unsigned long long)ok,
+	       (unsigned long long)(s0.max_log_entries - s0.records),
+	       (unsigned long long)s1.records,
+	       (unsigned long long)s1.max_log_entries);
+	/* the bound holds with concurrent callers too */
+	EXPECT_EQ(s0.max_log_entries - s0.records, ok);
+	EXPECT_EQ(s1.max_log_entries, s1.records);
+
+	/* whatever was accepted is in the log and in the vPCRs */
+	expect_log_replays(_metadata, r, NULL);
+	EXPECT_EQ(s1.records, r->records);
+	for (unsigned int i = 0; i < NCONC; i++) {
+		uint8_t *view;
+		size_t vlen;
+		int fd = open(f[i].dev, O_RDWR | O_CLOEXEC);
+
+		ASSERT_LE(0, fd);
+		expect_vpcrs(_metadata, &self->bk, fd, &f[i].m, f[i].dev);
+		ASSERT_EQ(0, view_ioctl(fd, false, &view, &vlen, NULL));
+		close(fd);
+		ASSERT_EQ(0, replay_run(r, view, vlen, NULL));
+		free(view);
+	}
+	for (unsigned int i = 0; i < NCONC; i++)
+		EXPECT_EQ(0, mux_destroy(self->ctl, idx[i]));
+	pthread_barrier_destroy(&go);
+	free(f);
 	free(r);
 }
 

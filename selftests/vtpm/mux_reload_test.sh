@@ -9,7 +9,8 @@
 #      record holding the hardware PCR's value before the load; the log
 #      fills up (mux_full_test log_full)
 #   2. pcr=15 max_log_entries=100: the log is anchored in PCR 15 and PCR 13
-#      does not move
+#      does not move; the log fills up under concurrent extends
+#      (mux_full_test log_full_concurrent)
 #   3. the defaults again, for the tests that follow
 #
 # Needs root, tpm2-tools, drivers/vtpm/vtpm_mux.ko built, and vtpm_mux
@@ -132,7 +133,8 @@ ok $? "the log holds 64 records and one DESTROY beyond them ($r)"
 # --- 2. another PCR ---------------------------------------------------------
 reload pcr=15 max_log_entries=100
 before13=$(pcr_values 13)
-run_full "pcr=15" MUX_FRESH=1 MUX_GENESIS_START="$start15"
+run_full "pcr=15" MUX_FRESH=1 MUX_GENESIS_START="$start15" \
+	MUX_FULL_CONCURRENT=1
 grep -q '^pcr 15$' /sys/kernel/security/vtpm_mux/status
 ok $? "status shows pcr 15"
 [ "$(pcr_values 13)" = "$before13" ] && [ -n "$before13" ]
