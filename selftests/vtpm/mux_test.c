@@ -18,6 +18,9 @@
  *			 exactly the commands sent, in order; its ASCII list
  *	concealment	 A's view shows nothing of B (digests, label, uuid)
  *			 and its shape does not depend on what B extended
+ *	view_permissions  the owner of an instance reads its view and ASCII
+ *			 list (securityfs and ioctl); another user reads
+ *			 neither, nor the full log
  *
  * Every replay is done twice: by the module's own pure code
  * (drivers/vtpm/lib/mlog.c) and by the independent walk of vtpm_mlog.c.
@@ -28,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,6 +39,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "vtpm_mlog.h"
 #include "vtpm_crypto.h"
@@ -1585,6 +1590,77 @@ TEST_F_TIMEOUT(mux, concealment, 300)
 	free(p1);
 	free(p2);
 	free(r);
+}
+
+/* ---- who may read what ---------------------------------------------------- */
+
+/* as uid/gid: 0 if path opens for reading, else errno */
+static int open_as(uid_t uid, const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
+		    setresuid(uid, uid, uid))
+			_exit(200);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(errno < 200 ? errno : 199);
+		/* a view through the ioctl too, on a device */
+		if (!strncmp(path, "/dev/vtpm", 9)) {
+			uint8_t *v;
+			size_t len;
+
+			if (view_ioctl(fd, false, &v, &len, NULL))
+				_exit(198);
+		}
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+TEST_F(mux, view_permissions)
+{
+	enum { UA = 61001, UB = 61002 };
+	struct vtpm_mux_create c[2];
+	char path[128];
+
+	BEGIN();
+	if (geteuid())
+		SKIP(return, "needs root");
+	for (int i = 0; i < 2; i++) {
+		memset(&c[i], 0, sizeof(c[i]));
+		c[i].size = sizeof(c[i]);
+		c[i].flags = VTPM_MUX_CREATE_OWNER;
+		c[i].uid = c[i].gid = i ? UB : UA;
+		snprintf(c[i].label, sizeof(c[i].label), "perm-%c", 'A' + i);
+		ASSERT_EQ(0, mux_create(self->ctl, &c[i]));
+		mux_dev_path(c[i].index, path, sizeof(path));
+		ASSERT_TRUE(wait_for_path(path, true));
+	}
+	for (int i = 0; i < 2; i++) {
+		uid_t own = i ? UB : UA, other = i ? UA : UB;
+		static const char *const files[] = { "view", "ascii_measurements" };
+
+		for (unsigned int f = 0; f < ARRAY_LEN(files); f++) {
+			snprintf(path, sizeof(path), SECFS_DIR "/vtpm%u/%s",
+				 c[i].index, files[f]);
+			EXPECT_EQ(0, open_as(own, path)) TH_LOG("%s", path);
+			EXPECT_EQ(EACCES, open_as(other, path)) TH_LOG("%s", path);
+		}
+		mux_dev_path(c[i].index, path, sizeof(path));
+		EXPECT_EQ(0, open_as(own, path)) TH_LOG("%s", path);
+		EXPECT_EQ(EACCES, open_as(other, path)) TH_LOG("%s", path);
+	}
+	EXPECT_EQ(EACCES, open_as(UA, SECFS_LOG));
+	EXPECT_EQ(0, open_as(UA, SECFS_STATUS));
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(0, mux_destroy(self->ctl, c[i].index));
 }
 
 TEST_HARNESS_MAIN
