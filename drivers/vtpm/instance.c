@@ -234,6 +234,13 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 	rc = vtpm_instance_record(inst->tenant, VTPM_REC_CREATE);
 	if (rc) {
 		ret = rc == VTPM_RC_NV_SPACE ? -ENOSPC : -EIO;
+		/*
+		 * Refused before it was queued: no record names the tenant.
+		 * (A CREATE the hardware failed may be in the log, voided.)
+		 */
+		if (rc == VTPM_RC_NV_SPACE || rc == VTPM_RC_MEMORY)
+			vtpm_log_drop_tenant(inst->tenant);
+		inst->tenant = NULL;
 		goto err_idr;
 	}
 	vtpm_ima_tenant("create", inst->tenant);

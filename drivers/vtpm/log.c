@@ -178,6 +178,16 @@ struct vtpm_tenant *vtpm_log_add_tenant(u32 index, const u8 *uuid,
 	return t;
 }
 
+/**
+ * vtpm_log_drop_tenant() - forget a tenant that has no record in the log
+ * @t: the tenant (its CREATE was refused before it was queued)
+ */
+void vtpm_log_drop_tenant(struct vtpm_tenant *t)
+{
+	xa_erase(&vlog.tenants, t->id);
+	kfree_sensitive(t);
+}
+
 /* The tenant with @id (tenants live as long as the log). */
 struct vtpm_tenant *vtpm_log_tenant(u32 id)
 {

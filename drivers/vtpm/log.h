@@ -69,6 +69,7 @@ void vtpm_log_exit(void);
 struct vtpm_tenant *vtpm_log_add_tenant(u32 index, const u8 *uuid,
 					const char *label);
 struct vtpm_tenant *vtpm_log_tenant(u32 id);
+void vtpm_log_drop_tenant(struct vtpm_tenant *t);
 
 /* The mux, the only writer (see mux.c): */
 u64 vtpm_log_next_seq(void);

@@ -78,7 +78,9 @@ enum vtpm_mux_state {
  * @lock:	protects @queue, @busy, @queued and the requests' @state
  * @queue:	requests in arrival order
  * @busy:	a leader exists
- * @queued:	tenant records in @queue (for max_log_entries)
+ * @queued:	tenant records queued or in the batch in flight, not yet in
+ *		the log (for max_log_entries)
+ * @taken:	of which in the batch in flight (@lock)
  * @wq:		callers wait here for their @state to change
  * @banks:	the hardware banks (read-only)
  * @hw_pcr:	the hardware PCR (read-only)
@@ -105,6 +107,7 @@ struct vtpm_mux {
 	struct list_head queue;
 	bool busy;
 	u32 queued;
+	u32 taken;
 	wait_queue_head_t wq;
 	struct list_head deferred;
 
@@ -158,11 +161,24 @@ static int vtpm_mux_digests(const u8 *leaves, u32 n, u64 batch)
 	return 0;
 }
 
-static void vtpm_mux_committed(u32 n)
+/*
+ * Append a batch that is in the PCR.  Under @lock, so that its records
+ * move from @queued to the log's count in one step: max_log_entries is
+ * exact also with concurrent callers.  Memory was reserved before the
+ * extend: this cannot fail.
+ */
+static void vtpm_mux_commit(const struct vtpm_krec *recs, const u8 *leaves,
+			    u32 n)
 {
+	mutex_lock(&mux->lock);
+	WARN_ON(vtpm_log_append(recs, leaves, n));
+	mux->queued -= mux->taken;
+	mux->taken = 0;
+	mutex_unlock(&mux->lock);
 	memcpy(mux->cur, mux->next, sizeof(mux->cur));
 	atomic64_inc(&mux->stats.batches);
 	atomic64_add(n, &mux->stats.records);
+	atomic64_add(n - 1, &mux->stats.coalesced);
 }
 
 /*
@@ -179,9 +195,7 @@ static bool vtpm_mux_judge(const u8 *val, const struct vtpm_krec *recs,
 		return false;
 	}
 	if (!memcmp(val, vtpm_bank_slot(mux->next, mux->cmp_bank), size)) {
-		/* memory was reserved before the extend: cannot fail */
-		WARN_ON(vtpm_log_append(recs, leaves, n));
-		vtpm_mux_committed(n);
+		vtpm_mux_commit(recs, leaves, n);
 		mux->state = VTPM_MUX_OK;
 		return true;
 	}
@@ -212,8 +226,7 @@ static int vtpm_mux_extend(const struct vtpm_krec *recs, const u8 *leaves,
 	atomic64_inc(&mux->stats.hw_extends);
 	ret = vtpm_hwtpm_extend(mux->hw_pcr, mux->digests);
 	if (!ret) {
-		WARN_ON(vtpm_log_append(recs, leaves, n));
-		vtpm_mux_committed(n);
+		vtpm_mux_commit(recs, leaves, n);
 		return 0;
 	}
 	atomic64_inc(&mux->stats.hw_errors);
@@ -312,7 +325,7 @@ static u32 vtpm_mux_take(void)
 		list_del(&req->node);
 		if (req->rec.tenant != VTPM_NO_TENANT &&
 		    req->rec.type != VTPM_REC_DESTROY)
-			mux->queued--;
+			mux->taken++;
 		mux->reqs[n++] = req;
 	}
 	mutex_unlock(&mux->lock);
@@ -347,10 +360,11 @@ static void vtpm_mux_lead(void)
 			rc = mux->state == VTPM_MUX_BROKEN ? VTPM_RC_FAILURE :
 							     VTPM_RC_CANCELED;
 	}
-	if (n > 1)
-		atomic64_add(n - 1, &mux->stats.coalesced);
 
 	mutex_lock(&mux->lock);
+	/* not appended (or in doubt): no longer counted */
+	mux->queued -= mux->taken;
+	mux->taken = 0;
 	for (i = 0; i < n; i++) {
 		req = mux->reqs[i];
 		if (rc && req->rec.type == VTPM_REC_DESTROY &&
