@@ -188,14 +188,57 @@ struct vtpm_log_req {
 	__u64 reserved[4];
 };
 
+#define VTPM_MUX_NONCE_MAX	64
+
+/**
+ * struct vtpm_attest_req - argument of %VTPM_IOC_ATTEST on /dev/vtpmN and
+ *			    of %VTPM_MUX_IOC_ATTEST on the control device
+ * @size:	sizeof(struct vtpm_attest_req)
+ * @flags:	must be zero
+ * @index:	control device: in: N of /dev/vtpmN; /dev/vtpmN: out: N
+ * @nonce_len:	1..%VTPM_MUX_NONCE_MAX
+ * @nonce:	the verifier's nonce (the first @nonce_len bytes)
+ * @buf:	user pointer to @len bytes, for the bundle
+ *		(Documentation/attestation.md, "The bundle")
+ * @len:	in: capacity of @buf; out: bytes written, or with -ENOSPC the
+ *		bytes the bundle needed (the log may grow: retry with more)
+ * @batches:	out: the log position quoted (batches the view covers)
+ * @quote_id:	out: number of the hardware quote that answered, counted
+ *		from 1 since the module was loaded
+ * @requests:	out: number of requests that quote answered
+ * @reserved0:	must be zero
+ * @reserved:	must be zero
+ *
+ * Errors: -EINVAL (size, flags, reserved, @nonce_len), -EFAULT, -ENOSPC,
+ * -ENOENT (control: no instance N), -ENODEV (the instance was destroyed),
+ * -EOPNOTSUPP (no attestation key), -EIO (the hardware TPM failed, or the
+ * mux cannot explain its PCR), -ENOMEM, -EINTR.
+ */
+struct vtpm_attest_req {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__u32 nonce_len;
+	__u8 nonce[VTPM_MUX_NONCE_MAX];
+	__u64 buf;
+	__u64 len;
+	__u64 batches;
+	__u64 quote_id;
+	__u32 requests;
+	__u32 reserved0;
+	__u64 reserved[4];
+};
+
 #define VTPM_MUX_IOC_MAGIC	0xA6
 
 #define VTPM_MUX_IOC_CREATE	_IOWR(VTPM_MUX_IOC_MAGIC, 0x00, struct vtpm_mux_create)
 #define VTPM_MUX_IOC_DESTROY	_IOW(VTPM_MUX_IOC_MAGIC, 0x01, struct vtpm_mux_destroy)
 #define VTPM_MUX_IOC_INFO	_IOWR(VTPM_MUX_IOC_MAGIC, 0x02, struct vtpm_mux_info)
 #define VTPM_MUX_IOC_LIST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x03, struct vtpm_mux_list)
+#define VTPM_MUX_IOC_ATTEST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x04, struct vtpm_attest_req)
 
 /* on /dev/vtpmN */
 #define VTPM_IOC_GET_LOG	_IOWR(VTPM_MUX_IOC_MAGIC, 0x10, struct vtpm_log_req)
+#define VTPM_IOC_ATTEST		_IOWR(VTPM_MUX_IOC_MAGIC, 0x11, struct vtpm_attest_req)
 
 #endif /* _UAPI_LINUX_VTPM_MUX_H */
