@@ -13,6 +13,7 @@
 #include <linux/workqueue.h>
 
 #include "vtpm.h"
+#include "attest.h"
 #include "chardev.h"
 #include "instance.h"
 
@@ -251,6 +252,18 @@ static long vtpm_ioctl_get_log(struct vtpm_file *f, void __user *uarg)
 	return ret;
 }
 
+/* VTPM_IOC_ATTEST: the instance attests itself (anyone who opened it). */
+static long vtpm_ioctl_attest(struct vtpm_file *f, void __user *uarg)
+{
+	struct vtpm_attest_req req;
+	int ret;
+
+	ret = vtpm_attest_get_req(&req, uarg);
+	if (ret)
+		return ret;
+	return vtpm_attest_answer(f->inst->tenant, f->inst->index, &req, uarg);
+}
+
 static long vtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vtpm_file *f = file->private_data;
@@ -260,6 +273,8 @@ static long vtpm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case VTPM_IOC_GET_LOG:
 		return vtpm_ioctl_get_log(f, (void __user *)arg);
+	case VTPM_IOC_ATTEST:
+		return vtpm_ioctl_attest(f, (void __user *)arg);
 	}
 	return -ENOTTY;
 }

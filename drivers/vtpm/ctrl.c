@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include "vtpm.h"
+#include "attest.h"
 #include "ctrl.h"
 #include "instance.h"
 
@@ -193,6 +194,26 @@ out:
 	return ret;
 }
 
+/* The host attests an instance on its behalf. */
+static long vtpm_ctrl_attest(void __user *uarg)
+{
+	struct vtpm_attest_req req;
+	struct vtpm_instance *inst;
+	long ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = vtpm_attest_get_req(&req, uarg);
+	if (ret)
+		return ret;
+	inst = vtpm_instance_get(req.index);
+	if (!inst)
+		return -ENODEV;
+	ret = vtpm_attest_answer(inst->tenant, inst->index, &req, uarg);
+	vtpm_instance_put(inst);
+	return ret;
+}
+
 static long vtpm_ctrl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -207,6 +228,8 @@ static long vtpm_ctrl_ioctl(struct file *file, unsigned int cmd,
 		return vtpm_ctrl_info(uarg);
 	case VTPM_MUX_IOC_LIST:
 		return vtpm_ctrl_list(uarg);
+	case VTPM_MUX_IOC_ATTEST:
+		return vtpm_ctrl_attest(uarg);
 	}
 	return -ENOTTY;
 }

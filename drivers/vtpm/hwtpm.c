@@ -122,24 +122,58 @@ int vtpm_hwtpm_read(u32 pcr, u32 bank, u8 *out)
 }
 
 /**
- * vtpm_hwtpm_transmit() - send a raw TPM 2.0 command
+ * vtpm_hwtpm_lock() - hold the hardware TPM for a sequence of commands
+ *
+ * Nobody else (IMA, /dev/tpm0, /dev/tpmrm0, the mux's extends) gets a
+ * command in until vtpm_hwtpm_unlock(); in between, send with
+ * vtpm_hwtpm_transmit_locked() only.  Sleeps.
+ *
+ * Return: 0, or a negative errno (the chip is going away).
+ */
+int vtpm_hwtpm_lock(void)
+{
+	return tpm_try_get_ops(vtpm_chip);
+}
+
+void vtpm_hwtpm_unlock(void)
+{
+	tpm_put_ops(vtpm_chip);
+}
+
+/**
+ * vtpm_hwtpm_transmit_locked() - send a raw TPM 2.0 command, TPM held
  * @buf:  a PAGE_SIZE buffer holding the command; gets the response
  * @desc: what the command is, for the TPM core's error messages
  *
  * Sleeps.  Return: the response length, a negative errno, or a positive TPM
  * response code (the response is in @buf either way).
  */
-int vtpm_hwtpm_transmit(u8 *buf, const char *desc)
+int vtpm_hwtpm_transmit_locked(u8 *buf, const char *desc)
 {
 	struct tpm_buf tb = { .data = buf };
 	int ret;
 
-	ret = tpm_try_get_ops(vtpm_chip);
-	if (ret)
-		return ret;
 	ret = tpm_transmit_cmd(vtpm_chip, &tb, 0, desc);
-	tpm_put_ops(vtpm_chip);
 	if (ret)
 		return ret;
 	return get_unaligned_be32(buf + 2);
+}
+
+/**
+ * vtpm_hwtpm_transmit() - send a raw TPM 2.0 command
+ * @buf:  a PAGE_SIZE buffer holding the command; gets the response
+ * @desc: what the command is, for the TPM core's error messages
+ *
+ * Sleeps.  Return: as vtpm_hwtpm_transmit_locked().
+ */
+int vtpm_hwtpm_transmit(u8 *buf, const char *desc)
+{
+	int ret;
+
+	ret = vtpm_hwtpm_lock();
+	if (ret)
+		return ret;
+	ret = vtpm_hwtpm_transmit_locked(buf, desc);
+	vtpm_hwtpm_unlock();
+	return ret;
 }

@@ -12,5 +12,8 @@ void vtpm_hwtpm_exit(void);
 int vtpm_hwtpm_extend(u32 pcr, const u8 *digests);
 int vtpm_hwtpm_read(u32 pcr, u32 bank, u8 *out);
 int vtpm_hwtpm_transmit(u8 *buf, const char *desc);
+int vtpm_hwtpm_lock(void);
+void vtpm_hwtpm_unlock(void);
+int vtpm_hwtpm_transmit_locked(u8 *buf, const char *desc);
 
 #endif /* _VTPM_HWTPM_H */

@@ -228,6 +228,12 @@ void vtpm_log_set_genesis(const struct vtpm_genesis *g)
 	vlog.genesis = *g;
 }
 
+/* The log's id, from its genesis record (set before the first reader). */
+const u8 *vtpm_log_id(void)
+{
+	return vlog.genesis.log_id;
+}
+
 static void vtpm_log_rec_of(const struct vtpm_krec *k, u64 seq,
 			    struct vtpm_log_rec *r)
 {

@@ -85,6 +85,7 @@ int vtpm_log_encode(const struct vtpm_krec *r, u64 seq, u8 *body,
 /* Readers: */
 void vtpm_log_cut(struct vtpm_log_cut *cut);
 u32 vtpm_log_max_entries(void);
+const u8 *vtpm_log_id(void);
 
 /*
  * Serialise the log as it was at @cut: the full log (@viewer NULL), the

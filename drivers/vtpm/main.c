@@ -8,6 +8,7 @@
 #include <linux/module.h>
 
 #include "vtpm.h"
+#include "attest.h"
 #include "chardev.h"
 #include "ctrl.h"
 #include "hwtpm.h"
@@ -39,6 +40,10 @@ MODULE_PARM_DESC(max_log_entries, "mapping log records before vPCR changes fail 
 bool vtpm_ima = true;
 module_param_named(ima, vtpm_ima, bool, 0444);
 MODULE_PARM_DESC(ima, "measure the genesis and every instance's creation and destruction with IMA (default on)");
+
+static unsigned int vtpm_ak_handle;
+module_param_named(ak_handle, vtpm_ak_handle, uint, 0444);
+MODULE_PARM_DESC(ak_handle, "persistent handle (0x81xxxxxx) of the attestation key; default 0: a primary key in the endorsement hierarchy");
 
 /* The hardware's PCR banks, which every instance has; read-only. */
 static struct vtpm_banks vtpm_banks;
@@ -74,9 +79,12 @@ static int __init vtpm_module_init(void)
 	ret = vtpm_mux_init(&vtpm_banks, vtpm_pcr);
 	if (ret)
 		goto err_log;
-	ret = vtpm_chardev_init();
+	ret = vtpm_attest_init(&vtpm_banks, vtpm_pcr, vtpm_ak_handle);
 	if (ret)
 		goto err_mux;
+	ret = vtpm_chardev_init();
+	if (ret)
+		goto err_attest;
 	ret = vtpm_instances_init(&vtpm_banks);
 	if (ret)
 		goto err_chardev;
@@ -95,6 +103,8 @@ err_instances:
 	vtpm_instances_exit();
 err_chardev:
 	vtpm_chardev_exit();
+err_attest:
+	vtpm_attest_exit();
 err_mux:
 	vtpm_mux_exit();
 err_log:
@@ -112,6 +122,7 @@ static void __exit vtpm_module_exit(void)
 	vtpm_instances_exit();
 	vtpm_secfs_exit();
 	vtpm_chardev_exit();
+	vtpm_attest_exit();
 	vtpm_mux_exit();
 	vtpm_log_exit();
 	vtpm_platform_exit();

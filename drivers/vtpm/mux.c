@@ -29,6 +29,11 @@
  *    longer replay to it; the mux stops (TPM_RC_FAILURE for every change).
  * Either way a later replay of the log gives the hardware PCR's value.
  *
+ * Attestation requests queue the same way.  A leader first extends the
+ * records it took, then answers every attestation request it took with one
+ * hardware quote (attest.c): no extend is in flight then, so the PCR holds
+ * exactly the value of the log's committed batches.
+ *
  * Locking: vtpm_mux.lock protects the queue, @busy, @queued and every
  * request's @state, and is held for list operations only, never across a
  * hardware command.  Everything else in &struct vtpm_mux is used by the
@@ -40,6 +45,7 @@
 #include <linux/wait.h>
 
 #include "vtpm.h"
+#include "attest.h"
 #include "hwtpm.h"
 #include "ima.h"
 #include "log.h"
@@ -58,9 +64,11 @@ enum vtpm_req_state {
  * @rc:    the TPM_RC its caller gets
  * @state: &enum vtpm_req_state (under vtpm_mux.lock)
  * @owned: a deferred record nobody waits for: the leader frees it
+ * @att:   an attestation request instead of a record (@rec unused)
  */
 struct vtpm_mux_req {
 	struct list_head node;
+	struct vtpm_attestation *att;
 	struct vtpm_krec rec;
 	u32 rc;
 	u8 state;
@@ -92,6 +100,8 @@ enum vtpm_mux_state {
  * @batch:	the records of the batch in flight (leader)
  * @reqs:	their requests (leader)
  * @leaves:	their leaves (leader)
+ * @areqs:	the attestation requests taken with them (leader)
+ * @atts:	their attestations (leader)
  * @doubt_recs: the batch in doubt: its records (leader)
  * @doubt_leaves: its leaves
  * @doubt_n:	its size
@@ -121,6 +131,8 @@ struct vtpm_mux {
 	struct vtpm_krec *batch;
 	struct vtpm_mux_req **reqs;
 	u8 *leaves;
+	struct vtpm_mux_req **areqs;
+	struct vtpm_attestation **atts;
 	const struct vtpm_krec *doubt_recs;
 	const u8 *doubt_leaves;
 	u32 doubt_n;
@@ -306,12 +318,16 @@ static u32 vtpm_mux_ready(void)
 	return VTPM_RC_SUCCESS;
 }
 
-/* Take up to VTPM_MAX_BATCH requests off the queue (deferred ones first). */
-static u32 vtpm_mux_take(void)
+/*
+ * Take up to VTPM_MAX_BATCH records off the queue (deferred ones first),
+ * and up to VTPM_MAX_ATTEST_BATCH attestation requests (@na of them).
+ */
+static u32 vtpm_mux_take(u32 *na)
 {
 	struct vtpm_mux_req *req, *tmp;
 	u32 n = 0;
 
+	*na = 0;
 	mutex_lock(&mux->lock);
 	list_for_each_entry_safe(req, tmp, &mux->deferred, node) {
 		if (n == VTPM_MAX_BATCH)
@@ -320,8 +336,18 @@ static u32 vtpm_mux_take(void)
 		mux->reqs[n++] = req;
 	}
 	list_for_each_entry_safe(req, tmp, &mux->queue, node) {
-		if (n == VTPM_MAX_BATCH)
-			break;
+		if (req->att) {
+			if (*na == VTPM_MAX_ATTEST_BATCH)
+				continue;
+			list_del(&req->node);
+			mux->areqs[(*na)++] = req;
+			continue;
+		}
+		if (n == VTPM_MAX_BATCH) {
+			if (*na == VTPM_MAX_ATTEST_BATCH)
+				break;
+			continue;
+		}
 		list_del(&req->node);
 		if (req->rec.tenant != VTPM_NO_TENANT &&
 		    req->rec.type != VTPM_REC_DESTROY)
@@ -332,16 +358,38 @@ static u32 vtpm_mux_take(void)
 	return n;
 }
 
+/*
+ * Answer the attestation requests taken, with the PCR exactly as the log
+ * says (no extend in flight: we lead).  Not while the PCR may hold a batch
+ * the log lacks (doubt), or the log lacks the ABORT of a batch that must
+ * not be applied: then the quote could prove something false.
+ */
+static void vtpm_mux_quote(u32 na)
+{
+	struct vtpm_log_cut cut;
+	u32 i;
+
+	for (i = 0; i < na; i++)
+		mux->atts[i] = mux->areqs[i]->att;
+	if (mux->state != VTPM_MUX_OK || mux->need_abort) {
+		for (i = 0; i < na; i++)
+			mux->atts[i]->err = -EIO;
+		return;
+	}
+	vtpm_log_cut(&cut);
+	vtpm_attest_quote(mux->atts, na, &cut);
+}
+
 /* The leader's work: one batch; then leadership passes on. */
 static void vtpm_mux_lead(void)
 {
 	struct vtpm_mux_req *req;
-	u32 n, i, rc;
+	u32 n, na, i, rc;
 	u64 seq;
 	int ret;
 
 	rc = vtpm_mux_ready();
-	n = vtpm_mux_take();
+	n = vtpm_mux_take(&na);
 	seq = vtpm_log_next_seq();
 	for (i = 0; !rc && i < n; i++) {
 		mux->batch[i] = mux->reqs[i]->rec;
@@ -349,7 +397,7 @@ static void vtpm_mux_lead(void)
 				  mux->leaves + i * VTPM_LEAF_SIZE))
 			rc = VTPM_RC_FAILURE;
 	}
-	if (!rc) {
+	if (!rc && n) {
 		ret = vtpm_mux_extend(mux->batch, mux->leaves, n);
 		if (ret == 1) {
 			mux->need_abort = true;
@@ -360,6 +408,8 @@ static void vtpm_mux_lead(void)
 			rc = mux->state == VTPM_MUX_BROKEN ? VTPM_RC_FAILURE :
 							     VTPM_RC_CANCELED;
 	}
+	if (na)
+		vtpm_mux_quote(na);
 
 	mutex_lock(&mux->lock);
 	/* not appended (or in doubt): no longer counted */
@@ -392,6 +442,9 @@ static void vtpm_mux_lead(void)
 		/* the caller returns (and its stack goes) once it sees this */
 		smp_store_release(&req->state, VTPM_REQ_DONE);
 	}
+	for (i = 0; i < na; i++)
+		/* as above: the results in its attestation are set */
+		smp_store_release(&mux->areqs[i]->state, VTPM_REQ_DONE);
 	/* hand over to the oldest waiter */
 	req = list_first_entry_or_null(&mux->queue, struct vtpm_mux_req, node);
 	if (req)
@@ -400,6 +453,30 @@ static void vtpm_mux_lead(void)
 		mux->busy = false;
 	mutex_unlock(&mux->lock);
 	wake_up_all(&mux->wq);
+}
+
+/* Queue @req (mux->lock held); its caller leads at once if nobody does. */
+static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
+{
+	list_add_tail(&req->node, &mux->queue);
+	if (mux->busy) {
+		req->state = VTPM_REQ_QUEUED;
+	} else {
+		mux->busy = true;
+		req->state = VTPM_REQ_LEADER;
+	}
+}
+
+/* Sleep until @req is done, leading batches whenever it is our turn. */
+static void vtpm_mux_wait(struct vtpm_mux_req *req)
+{
+	for (;;) {
+		wait_event(mux->wq, READ_ONCE(req->state) != VTPM_REQ_QUEUED);
+		/* pairs with the leader's smp_store_release(): results set */
+		if (smp_load_acquire(&req->state) == VTPM_REQ_DONE)
+			break;
+		vtpm_mux_lead();
+	}
 }
 
 /**
@@ -427,23 +504,32 @@ u32 vtpm_mux_submit(const struct vtpm_krec *rec)
 	}
 	if (counts)
 		mux->queued++;
-	list_add_tail(&req.node, &mux->queue);
-	if (mux->busy) {
-		req.state = VTPM_REQ_QUEUED;
-	} else {
-		mux->busy = true;
-		req.state = VTPM_REQ_LEADER;
-	}
+	vtpm_mux_enqueue(&req);
 	mutex_unlock(&mux->lock);
-
-	for (;;) {
-		wait_event(mux->wq, READ_ONCE(req.state) != VTPM_REQ_QUEUED);
-		/* pairs with the leader's smp_store_release(): @rc is set */
-		if (smp_load_acquire(&req.state) == VTPM_REQ_DONE)
-			break;
-		vtpm_mux_lead();
-	}
+	vtpm_mux_wait(&req);
 	return req.rc;
+}
+
+/**
+ * vtpm_mux_attest() - have an attestation request answered
+ * @a: the request (its "in" fields set)
+ *
+ * Queues behind the records submitted before it, so that the quote covers
+ * every change acknowledged before the request was made; sleeps until the
+ * leader quoted.
+ *
+ * Return: @a->err: 0, -EIO when the hardware TPM failed or the mux cannot
+ * explain its PCR, -EOPNOTSUPP without an attestation key.
+ */
+int vtpm_mux_attest(struct vtpm_attestation *a)
+{
+	struct vtpm_mux_req req = { .att = a };
+
+	mutex_lock(&mux->lock);
+	vtpm_mux_enqueue(&req);
+	mutex_unlock(&mux->lock);
+	vtpm_mux_wait(&req);
+	return a->err;
 }
 
 /* "ok", "doubt" or "broken": for securityfs (racy by nature) */
@@ -567,8 +653,13 @@ int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr)
 	mux->batch = kvcalloc(VTPM_MAX_BATCH, sizeof(*mux->batch), GFP_KERNEL);
 	mux->reqs = kcalloc(VTPM_MAX_BATCH, sizeof(*mux->reqs), GFP_KERNEL);
 	mux->leaves = kcalloc(VTPM_MAX_BATCH, VTPM_LEAF_SIZE, GFP_KERNEL);
+	mux->areqs = kcalloc(VTPM_MAX_ATTEST_BATCH, sizeof(*mux->areqs),
+			     GFP_KERNEL);
+	mux->atts = kcalloc(VTPM_MAX_ATTEST_BATCH, sizeof(*mux->atts),
+			    GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!mux->batch || !mux->reqs || !mux->leaves)
+	if (!mux->batch || !mux->reqs || !mux->leaves || !mux->areqs ||
+	    !mux->atts)
 		goto err;
 	ret = vtpm_mux_genesis();
 	if (ret)
@@ -590,6 +681,8 @@ void vtpm_mux_exit(void)
 	kvfree(mux->batch);
 	kfree(mux->reqs);
 	kfree(mux->leaves);
+	kfree(mux->areqs);
+	kfree(mux->atts);
 	kfree(mux);
 	mux = NULL;
 }

@@ -33,6 +33,8 @@ struct vtpm_mux_stats {
 int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr);
 void vtpm_mux_exit(void);
 u32 vtpm_mux_submit(const struct vtpm_krec *rec);
+struct vtpm_attestation;
+int vtpm_mux_attest(struct vtpm_attestation *a);
 void vtpm_mux_stats(struct vtpm_mux_stats *s);
 const char *vtpm_mux_state_name(void);
 

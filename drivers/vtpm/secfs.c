@@ -4,6 +4,7 @@
  *
  *   log			the full mapping log (root only)
  *   status		the mux's state and counters (text)
+ *   ak.pem, ak.pub, ak.name	the attestation key's public key (everyone)
  *   vtpmN/view		instance N's concealed view (its owner)
  *   vtpmN/ascii_measurements	its own records as ASCII lines (its owner)
  *
@@ -18,12 +19,13 @@
 #include <linux/slab.h>
 
 #include "vtpm.h"
+#include "attest.h"
 #include "mux.h"
 #include "secfs.h"
 
-/* vtpm_mux/, log, status: set at init, read-only until exit */
+/* vtpm_mux/, log, status, ak.*: set at init, read-only until exit */
 static struct dentry *vtpm_secfs_dir;
-static struct dentry *vtpm_secfs_top[2];
+static struct dentry *vtpm_secfs_top[2 + VTPM_AK_NR];
 
 /**
  * struct vtpm_secfs_buf - what one open file reads
@@ -116,6 +118,7 @@ static int vtpm_secfs_status_show(struct seq_file *m, void *v)
 {
 	struct vtpm_mux_stats s;
 	struct vtpm_log_cut cut;
+	u64 quotes, answered;
 
 	vtpm_mux_stats(&s);
 	vtpm_log_cut(&cut);
@@ -129,13 +132,46 @@ static int vtpm_secfs_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "coalesced %lld\n", atomic64_read(&s.coalesced));
 	seq_printf(m, "aborts %lld\n", atomic64_read(&s.aborts));
 	seq_printf(m, "refused_full %lld\n", atomic64_read(&s.refused_full));
+	vtpm_attest_stats(&quotes, &answered);
+	seq_printf(m, "attestation %s\n",
+		   vtpm_attest_available() ? "ok" : "unavailable");
+	seq_printf(m, "quotes %llu\n", quotes);
+	seq_printf(m, "attestations %llu\n", answered);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtpm_secfs_status);
 
+/* ak.pem, ak.pub, ak.name: constant for the module's lifetime */
+static ssize_t vtpm_secfs_ak_read(struct file *file, char __user *buf,
+				  size_t count, loff_t *ppos)
+{
+	int what = (long)file_inode(file)->i_private;
+	const void *data;
+	size_t len;
+
+	data = vtpm_attest_ak(what, &len);
+	if (!data)
+		return -ENODEV;
+	return simple_read_from_buffer(buf, count, ppos, data, len);
+}
+
+static const struct file_operations vtpm_secfs_ak_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = vtpm_secfs_ak_read,
+	.llseek = default_llseek,
+};
+
+static const char *const vtpm_secfs_ak_names[VTPM_AK_NR] = {
+	[VTPM_AK_PEM] = "ak.pem",
+	[VTPM_AK_PUB] = "ak.pub",
+	[VTPM_AK_NAME] = "ak.name",
+};
+
 int vtpm_secfs_init(void)
 {
 	struct dentry *d;
+	int i;
 
 	d = securityfs_create_dir("vtpm_mux", NULL);
 	if (IS_ERR(d)) {
@@ -154,6 +190,14 @@ int vtpm_secfs_init(void)
 	if (IS_ERR(d))
 		goto err;
 	vtpm_secfs_top[1] = d;
+	for (i = 0; i < VTPM_AK_NR && vtpm_attest_available(); i++) {
+		d = securityfs_create_file(vtpm_secfs_ak_names[i], 0444,
+					   vtpm_secfs_dir, (void *)(long)i,
+					   &vtpm_secfs_ak_fops);
+		if (IS_ERR(d))
+			goto err;
+		vtpm_secfs_top[2 + i] = d;
+	}
 	return 0;
 err:
 	vtpm_secfs_exit();
@@ -162,12 +206,14 @@ err:
 
 void vtpm_secfs_exit(void)
 {
+	int i;
+
 	/* securityfs_remove() of 6.1 is not recursive: files first */
-	securityfs_remove(vtpm_secfs_top[1]);
-	securityfs_remove(vtpm_secfs_top[0]);
+	for (i = ARRAY_SIZE(vtpm_secfs_top) - 1; i >= 0; i--) {
+		securityfs_remove(vtpm_secfs_top[i]);
+		vtpm_secfs_top[i] = NULL;
+	}
 	securityfs_remove(vtpm_secfs_dir);
-	vtpm_secfs_top[1] = NULL;
-	vtpm_secfs_top[0] = NULL;
 	vtpm_secfs_dir = NULL;
 }
 

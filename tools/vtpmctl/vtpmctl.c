@@ -128,6 +128,48 @@ static const struct cmd commands[] = {
 "       <(tpm2_pcrread -T device:/dev/vtpm1)\n",
 	},
 	{
+		.name = "ak",
+		.run = cmd_ak,
+		.synopsis = "[--out FILE] [--tpm2b FILE] [--name FILE]",
+		.summary = "export the attestation key's public key",
+		.help =
+"Write the public key of the hardware TPM's attestation key (AK), from\n"
+"/sys/kernel/security/vtpm_mux/ak.{pem,pub,name}.  Without options the PEM\n"
+"goes to standard output.  Verifiers check quotes with it\n"
+"(Documentation/attestation.md says how to register it with credential\n"
+"activation against the TPM's endorsement key).\n"
+"\n"
+"Options ('-' for standard output):\n"
+"  --out FILE    the key as a PEM PUBLIC KEY (SubjectPublicKeyInfo)\n"
+"  --tpm2b FILE  the TPM2B_PUBLIC the TPM returned (tpm2-tools' -u format)\n"
+"  --name FILE   the key's TPM name in hex (for tpm2_makecredential -n)\n"
+"  -h, --help    show this help\n",
+	},
+	{
+		.name = "attest",
+		.run = cmd_attest,
+		.synopsis = "(N | --device /dev/vtpmN) --nonce HEX --out FILE",
+		.summary = "get an attestation bundle of an instance",
+		.help =
+"Attest an instance: the hardware TPM quotes the mux PCR with the\n"
+"attestation key, binding the nonce and the instance's identity, and the\n"
+"bundle carries the quote and the instance's concealed view of the log at\n"
+"exactly the quoted state.  Check it with vtpm-verify.\n"
+"\n"
+"  N                  ask through the control device, for the host\n"
+"                     (VTPM_MUX_IOC_ATTEST, needs CAP_SYS_ADMIN)\n"
+"  --device PATH      ask through the instance's own device, as the tenant\n"
+"                     (VTPM_IOC_ATTEST; e.g. /dev/tpm0 in a container)\n"
+"  --nonce HEX        the verifier's nonce, 1 to 64 bytes\n"
+"  --out FILE         where the bundle goes ('-': standard output)\n"
+"  -h, --help         show this help\n"
+"\n"
+"Prints\n"
+"  bundle FILE bytes L instance N batches B quote Q requests R\n"
+"B: the log position quoted; Q: the number of the hardware quote since the\n"
+"module was loaded; R: how many requests that one quote answered.\n",
+	},
+	{
 		.name = "help",
 		.run = cmd_help,
 		.synopsis = "[COMMAND]",

@@ -93,6 +93,12 @@ int cmd_info(const struct ctx *ctx, const struct cmd *cmd,
 int cmd_log(const struct ctx *ctx, const struct cmd *cmd,
 	    int argc, char **argv);
 
+/* attest.c */
+int cmd_ak(const struct ctx *ctx, const struct cmd *cmd,
+	   int argc, char **argv);
+int cmd_attest(const struct ctx *ctx, const struct cmd *cmd,
+	       int argc, char **argv);
+
 /* tpm.c: TPM2_PCR_Read through /dev/tpmrm0, without a TSS */
 #define TPM_DIGEST_MAX		64	/* VTPM_MAX_DIGEST_SIZE */
 int tpm_open(const char *path);

@@ -189,7 +189,8 @@ int vtpm_bundle_parse(const u8 *buf, size_t len, struct vtpm_bundle *b,
 	b->attest_len = tpm_rd_u16(&r);
 	b->attest = tpm_rd_bytes(&r, b->attest_len);
 	if (r.err || !b->attest_len || b->attest_len > VTPM_ATTEST_MAX)
-		return vtpm_bundle_fail(&r, at, "quote (TPMS_ATTEST) missing, truncated or too long",
+		return vtpm_bundle_fail(&r, at,
+					"quote missing, truncated or too long",
 					why, err_offset);
 	at = r.pos;
 	b->sig_len = tpm_rd_u16(&r);

@@ -210,9 +210,10 @@ struct vtpm_log_req {
  * @reserved:	must be zero
  *
  * Errors: -EINVAL (size, flags, reserved, @nonce_len), -EFAULT, -ENOSPC,
- * -ENOENT (control: no instance N), -ENODEV (the instance was destroyed),
- * -EOPNOTSUPP (no attestation key), -EIO (the hardware TPM failed, or the
- * mux cannot explain its PCR), -ENOMEM, -EINTR.
+ * -ENODEV (control: no instance N; /dev/vtpmN: destroyed), -EPERM
+ * (control device without CAP_SYS_ADMIN), -EOPNOTSUPP (no attestation
+ * key), -EIO (the hardware TPM failed, or the mux cannot explain its PCR),
+ * -ENOMEM.
  */
 struct vtpm_attest_req {
 	__u32 size;

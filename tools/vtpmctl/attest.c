@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtpmctl ak, vtpmctl attest: the attestation key's public key from
+ * securityfs, and attestation bundles (Documentation/attestation.md) from
+ * VTPM_MUX_IOC_ATTEST on the control device or VTPM_IOC_ATTEST on
+ * /dev/vtpmN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vtpm_mux.h>
+
+#include "vtpmctl.h"
+
+#define SECFS_DIR	"/sys/kernel/security/vtpm_mux"
+/* -ENOSPC retries while the log grows (each costs a hardware quote) */
+#define ATTEST_TRIES	8
+#define ATTEST_CAP	(1024 * 1024)
+
+enum {
+	A_HELP = 1,
+	A_OUT,
+	A_TPM2B,
+	A_NAME,
+	A_NONCE,
+	A_DEVICE,
+};
+
+static const struct opt ak_opts[] = {
+	{ "help",	'h',	false,	A_HELP },
+	{ "out",	0,	true,	A_OUT },
+	{ "tpm2b",	0,	true,	A_TPM2B },
+	{ "name",	0,	true,	A_NAME },
+	{ NULL,		0,	false,	0 },
+};
+
+static const struct opt attest_opts[] = {
+	{ "help",	'h',	false,	A_HELP },
+	{ "out",	0,	true,	A_OUT },
+	{ "nonce",	0,	true,	A_NONCE },
+	{ "device",	0,	true,	A_DEVICE },
+	{ NULL,		0,	false,	0 },
+};
+
+/* Write @len bytes to @path ('-': standard output).  0 or -errno. */
+static int write_path(const char *path, const void *p, size_t len)
+{
+	const char *c = p;
+	int fd, err = 0;
+
+	if (!strcmp(path, "-"))
+		fd = STDOUT_FILENO;
+	else
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, c, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		c += n;
+		len -= n;
+	}
+	if (fd != STDOUT_FILENO && close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+/* A securityfs file into a malloc()ed buffer.  0 or -errno. */
+static int read_secfs(const char *name, char **out, size_t *len)
+{
+	char path[128], *p = NULL, *tmp;
+	size_t cap = 0, n = 0;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), SECFS_DIR "/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			tmp = realloc(p, cap);
+			if (!tmp) {
+				err = -ENOMEM;
+				break;
+			}
+			p = tmp;
+		}
+		r = read(fd, p + n, cap - n);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (!r)
+			break;
+		n += r;
+	}
+	close(fd);
+	if (err) {
+		free(p);
+		return err;
+	}
+	*out = p;
+	*len = n;
+	return 0;
+}
+
+/* Copy securityfs @name to @path, or say why not.  0 or EXIT_FAILURE. */
+static int copy_ak(const char *name, const char *path)
+{
+	size_t len = 0;
+	char *p = NULL;
+	int err;
+
+	err = read_secfs(name, &p, &len);
+	if (err) {
+		errmsg("ak: cannot read " SECFS_DIR "/%s: %s%s", name,
+		       strerror(-err), err == -ENOENT ?
+		       " (module not loaded, or no attestation key: see dmesg)" :
+		       "");
+		return EXIT_FAILURE;
+	}
+	err = write_path(path, p, len);
+	free(p);
+	if (err) {
+		errmsg("ak: cannot write %s: %s", path, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	return 0;
+}
+
+int cmd_ak(const struct ctx *ctx, const struct cmd *cmd, int argc,
+	   char **argv)
+{
+	const char *out = NULL, *tpm2b = NULL, *name = NULL, *val;
+	struct optparse p;
+	int id, ret;
+
+	(void)ctx;
+	optparse_init(&p, argc, argv, 1, cmd->name, false);
+	while ((id = optparse_next(&p, ak_opts, &val)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return EXIT_USAGE;
+		case OPT_ARG:
+			return usage_error(cmd->name, "unexpected argument '%s'",
+					   val);
+		case A_HELP:
+			cmd_usage(cmd, stdout);
+			return EXIT_SUCCESS;
+		case A_OUT:
+			out = val;
+			break;
+		case A_TPM2B:
+			tpm2b = val;
+			break;
+		case A_NAME:
+			name = val;
+			break;
+		}
+	}
+	if (!out && !tpm2b && !name)
+		out = "-";
+	ret = out ? copy_ak("ak.pem", out) : 0;
+	if (!ret && tpm2b)
+		ret = copy_ak("ak.pub", tpm2b);
+	if (!ret && name)
+		ret = copy_ak("ak.name", name);
+	return ret;
+}
+
+/* 2..128 hex digits, an even number. */
+static int parse_nonce(const char *s, uint8_t *out, uint32_t *len)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n % 2 || n > 2 * VTPM_MUX_NONCE_MAX)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		char byte[3] = { s[i], s[i + 1], 0 };
+		char *end;
+
+		if (!strchr("0123456789abcdefABCDEF", s[i]) ||
+		    !strchr("0123456789abcdefABCDEF", s[i + 1]))
+			return -1;
+		out[i / 2] = strtoul(byte, &end, 16);
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static void attest_error(const char *what, int err)
+{
+	switch (err) {
+	case EOPNOTSUPP:
+		errmsg("%s: %s (the module has no attestation key: see dmesg)",
+		       what, strerror(err));
+		break;
+	case EIO:
+		errmsg("%s: %s (the hardware TPM failed, or the mux cannot explain its PCR: see dmesg)",
+		       what, strerror(err));
+		break;
+	case EPERM:
+		errmsg("%s: %s (the control device needs CAP_SYS_ADMIN; a tenant uses --device)",
+		       what, strerror(err));
+		break;
+	case ENODEV:
+		errmsg("%s: %s (no such instance)", what, strerror(err));
+		break;
+	case ENOTTY:
+		errmsg("%s: %s (not a vtpm-mux device, or a module without attestation)",
+		       what, strerror(err));
+		break;
+	default:
+		errmsg("%s: %s", what, strerror(err));
+		break;
+	}
+}
+
+int cmd_attest(const struct ctx *ctx, const struct cmd *cmd, int argc,
+	       char **argv)
+{
+	const char *out = NULL, *nonce = NULL, *device = NULL, *arg = NULL;
+	struct vtpm_attest_req req = { 0 };
+	uint8_t n[VTPM_MUX_NONCE_MAX];
+	uint32_t nonce_len = 0, index = 0;
+	size_t cap = ATTEST_CAP;
+	unsigned long request;
+	struct optparse p;
+	const char *val;
+	uint8_t *buf = NULL, *tmp;
+	int id, fd, i, err = 0;
+	char what[64];
+
+	optparse_init(&p, argc, argv, 1, cmd->name, false);
+	while ((id = optparse_next(&p, attest_opts, &val)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return EXIT_USAGE;
+		case OPT_ARG:
+			if (arg)
+				return usage_error(cmd->name,
+						   "unexpected argument '%s'", val);
+			arg = val;
+			break;
+		case A_HELP:
+			cmd_usage(cmd, stdout);
+			return EXIT_SUCCESS;
+		case A_OUT:
+			out = val;
+			break;
+		case A_NONCE:
+			nonce = val;
+			break;
+		case A_DEVICE:
+			device = val;
+			break;
+		}
+	}
+	if (!arg == !device)
+		return usage_error(cmd->name,
+				   "give either the instance N or --device /dev/vtpmN");
+	if (arg && parse_index(arg, &index))
+		return usage_error(cmd->name,
+				   "bad instance '%s' (expected N or /dev/vtpmN)",
+				   arg);
+	if (!nonce)
+		return usage_error(cmd->name, "missing --nonce HEX");
+	if (parse_nonce(nonce, n, &nonce_len))
+		return usage_error(cmd->name,
+				   "bad nonce '%s' (1 to 64 bytes in hex)", nonce);
+	if (!out)
+		return usage_error(cmd->name, "missing --out FILE");
+
+	if (device) {
+		fd = open(device, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			errmsg("attest: cannot open %s: %s", device,
+			       strerror(errno));
+			return EXIT_FAILURE;
+		}
+		request = VTPM_IOC_ATTEST;
+		snprintf(what, sizeof(what), "attest %s", device);
+	} else {
+		fd = open_control(ctx, O_RDWR);
+		if (fd < 0)
+			return EXIT_FAILURE;
+		request = VTPM_MUX_IOC_ATTEST;
+		snprintf(what, sizeof(what), "attest %u", index);
+	}
+	for (i = 0; i < ATTEST_TRIES; i++) {
+		tmp = realloc(buf, cap);
+		if (!tmp) {
+			err = ENOMEM;
+			break;
+		}
+		buf = tmp;
+		memset(&req, 0, sizeof(req));
+		req.size = sizeof(req);
+		req.index = index;
+		req.nonce_len = nonce_len;
+		memcpy(req.nonce, n, nonce_len);
+		req.buf = (uintptr_t)buf;
+		req.len = cap;
+		if (!ioctl(fd, request, &req)) {
+			err = 0;
+			break;
+		}
+		err = errno;
+		if (err != ENOSPC || req.len <= cap)
+			break;
+		cap = req.len + req.len / 8 + 65536;
+	}
+	close(fd);
+	if (err) {
+		attest_error(what, err);
+		free(buf);
+		return EXIT_FAILURE;
+	}
+	err = write_path(out, buf, req.len);
+	free(buf);
+	if (err) {
+		errmsg("attest: cannot write %s: %s", out, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	fprintf(strcmp(out, "-") ? stdout : stderr,
+		"bundle %s bytes %llu instance %u batches %llu quote %llu requests %u\n",
+		out, (unsigned long long)req.len, req.index,
+		(unsigned long long)req.batches,
+		(unsigned long long)req.quote_id, req.requests);
+	return EXIT_SUCCESS;
+}
