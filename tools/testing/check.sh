@@ -88,6 +88,7 @@ step "selftests build with -Wall -Wextra -Werror" selftests.log make -s selftest
 tap unit unit.log tools/testing/unit/test_engine
 tap mlog mlog.log tools/testing/unit/test_mlog
 tap merkle merkle.log tools/testing/unit/test_merkle
+tap tpmkey tpmkey.log tools/testing/unit/test_tpmkey tools/testing/unit/vectors
 tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 	tools/vtpmctl/test-usage.sh
 

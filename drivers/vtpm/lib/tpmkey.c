@@ -365,7 +365,8 @@ int vtpm_tpmkey_parse(const u8 *tpm2b_public, size_t len,
 	k->type = tpm_rd_u16(&r);
 	k->name_alg = tpm_rd_u16(&r);
 	k->attrs = tpm_rd_u32(&r);
-	size = tpm_rd_u16(&r);				/* authPolicy */
+	k->scheme_hash = VTPM_ALG_NULL;		/* unless the scheme has one */
+	size = tpm_rd_u16(&r);
 	tpm_rd_bytes(&r, size);
 	/* authPolicy: empty, or a digest of nameAlg */
 	if (k->name_alg == VTPM_ALG_NULL) {
@@ -714,8 +715,8 @@ size_t vtpm_tpmkey_pem(const struct vtpm_tpmkey *k, char *buf, size_t cap)
 	 * @buf (NUL included) and is encoded from there into the front.  Once
 	 * group g of three bytes is encoded, the output ends before
 	 * head + 4 * (g + 1) + lines, and the next group starts at
-	 * len + 1 - der + 3 * (g + 1); as chars >= 4 * der / 3 and
-	 * g + 1 <= (der + 2) / 3, that is at least tail bytes further: no
+	 * len + 1 - der + 3 * (g + 1); as chars = 4 * ((der + 2) / 3) and
+	 * g + 1 <= (der + 2) / 3, that is more than tail bytes further: no
 	 * byte is overwritten before it is read.
 	 */
 	in = (u8 *)buf + len + 1 - der;
