@@ -22,7 +22,9 @@ module:
 
 tools:
 	$(MAKE) -C tools/vtpmctl
+	$(MAKE) -C tools/vtpm-verify
 	$(MAKE) -C tools/testing/unit
+	$(MAKE) -C tools/testing/attest tools
 
 $(KSRC)/.extracted:
 	tools/testing/ksrc.sh $(KSRC)
@@ -52,10 +54,14 @@ deps:
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	$(MAKE) -C tools/vtpmctl install PREFIX=$(PREFIX)
+	$(MAKE) -C tools/vtpm-verify install PREFIX=$(PREFIX)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 	$(MAKE) -C tools/vtpmctl clean
+	$(MAKE) -C tools/vtpm-verify clean
+	$(MAKE) -C tools/testing/attest clean || true
+	$(MAKE) -C tools/testing/fuzz clean || true
 	$(MAKE) -C tools/testing/unit clean
 	$(MAKE) -C selftests/vtpm clean || true
 	rm -rf $(BUILD)
