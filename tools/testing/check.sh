@@ -4,7 +4,8 @@
 # make check: every test of vtpm-mux, in this order:
 #   1. static checks: sparse and checkpatch --strict on the module (zero
 #      findings), the tools built with -Wall -Wextra -Werror
-#   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests
+#   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests,
+#      vtpm-verify against synthetic bundles, the bundle fuzzer
 #   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0; then
 #      the IMA test in a guest booted with ima_policy=critical_data, and
 #      the TPM fault tests in a guest whose swtpm they stop and kill
@@ -91,6 +92,10 @@ tap merkle merkle.log tools/testing/unit/test_merkle
 tap tpmkey tpmkey.log tools/testing/unit/test_tpmkey tools/testing/unit/vectors
 tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 	tools/vtpmctl/test-usage.sh
+# vtpm-verify against synthetic bundles (and real quotes of a host swtpm)
+tap attest attest.log make -s -C tools/testing/attest check
+# libFuzzer over the whole of vtpm-verify's checks: a count of inputs
+tap fuzz fuzz.log make -s -C tools/testing/fuzz check
 
 # The selftests in a guest: the module, a real TPM 2.0 (swtpm), real clients.
 tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vtpm-verify: verify a vtpm-mux attestation bundle
+ * (Documentation/attestation.md).
+ *
+ *   vtpm-verify --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]
+ *
+ * Exit status 0 and a report whose first line is "TRUSTED"; 1 and
+ * "NOT TRUSTED: <reason>" on stdout; 2 and a message on stderr for usage
+ * and input errors.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <openssl/pem.h>
+
+#include "ref.h"
+#include "util.h"
+#include "verify.h"
+
+static const char *prog = "vtpm-verify";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]\n"
+		"\n"
+		"  --bundle FILE   the attestation bundle (vtpmctl attest --out)\n"
+		"  --ak PEM        the attestation key, a PEM public key (ak.pem)\n"
+		"  --nonce HEX     the nonce sent with the request, 1..64 bytes\n"
+		"  --uuid UUID     the instance the bundle must be of\n"
+		"  --ref REFFILE   reference values the instance must satisfy\n"
+		"\n"
+		"Exit status: 0 trusted, 1 not trusted, 2 usage or input error.\n",
+		prog);
+}
+
+static int input_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int input_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return VTPM_VERIFY_INPUT;
+}
+
+static EVP_PKEY *load_ak(const char *path)
+{
+	EVP_PKEY *key;
+	BIO *bio;
+	int type;
+
+	bio = BIO_new_file(path, "r");
+	if (!bio)
+		return NULL;
+	key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (!key)
+		return NULL;
+	type = EVP_PKEY_get_base_id(key);
+	if (type != EVP_PKEY_EC && type != EVP_PKEY_RSA) {
+		EVP_PKEY_free(key);
+		return NULL;
+	}
+	return key;
+}
+
+struct args {
+	const char *bundle, *ak, *nonce, *uuid, *ref;
+};
+
+/* "--name VALUE" or "--name=VALUE"; exactly the names, each once */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} opts[] = {
+		{ "bundle", offsetof(struct args, bundle) },
+		{ "ak", offsetof(struct args, ak) },
+		{ "nonce", offsetof(struct args, nonce) },
+		{ "uuid", offsetof(struct args, uuid) },
+		{ "ref", offsetof(struct args, ref) },
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i], *val = NULL, **slot = NULL;
+		size_t k, n;
+
+		if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strncmp(arg, "--", 2))
+			return input_error("unexpected argument \"%s\"", arg);
+		arg += 2;
+		n = strcspn(arg, "=");
+		for (k = 0; k < ARRAY_SIZE(opts); k++)
+			if (strlen(opts[k].name) == n &&
+			    !strncmp(opts[k].name, arg, n))
+				slot = (const char **)((char *)a + opts[k].off);
+		if (!slot)
+			return input_error("unknown option \"%s\"", argv[i]);
+		if (*slot)
+			return input_error("option \"--%.*s\" given twice",
+					   (int)n, arg);
+		if (arg[n] == '=')
+			val = arg + n + 1;
+		else if (i + 1 < argc)
+			val = argv[++i];
+		else
+			return input_error("option \"%s\" needs a value",
+					   argv[i]);
+		*slot = val;
+	}
+	if (!a->bundle || !a->ak || !a->nonce)
+		return input_error("--bundle, --ak and --nonce are required");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vtpm_verify_opts o = { 0 };
+	struct vtpm_verify_result *res;
+	u8 nonce[VTPM_NONCE_MAX], uuid[VTPM_UUID_SIZE], *buf = NULL;
+	struct vtpm_ref ref = { 0 };
+	struct args a = { 0 };
+	char err[256];
+	size_t len, nonce_len;
+	int ret;
+
+	/* the TSS2 MU library logs unmarshalling errors: they are ours */
+	setenv("TSS2_LOG", "all+NONE", 0);
+	if (parse_args(argc, argv, &a)) {
+		usage(stderr);
+		return VTPM_VERIFY_INPUT;
+	}
+	if (vv_hex_decode(a.nonce, nonce, sizeof(nonce), &nonce_len) ||
+	    !nonce_len)
+		return input_error("bad nonce \"%s\": 1 to 64 bytes in hex",
+				   a.nonce);
+	if (a.uuid && vv_uuid_parse(a.uuid, uuid))
+		return input_error("bad uuid \"%s\": xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+				   a.uuid);
+	if (access(a.ak, R_OK))
+		return input_error("%s: %s", a.ak, strerror(errno));
+	o.ak = load_ak(a.ak);
+	if (!o.ak)
+		return input_error("%s: not a PEM public key (EC or RSA)",
+				   a.ak);
+	o.nonce = nonce;
+	o.nonce_len = nonce_len;
+	o.uuid = a.uuid ? uuid : NULL;
+	if (a.ref) {
+		ret = vv_read_file(a.ref, &buf, &len);
+		if (ret) {
+			ret = input_error("%s: %s", a.ref, strerror(-ret));
+			goto out;
+		}
+		ret = vtpm_ref_parse((char *)buf, len, &ref, err, sizeof(err));
+		free(buf);
+		buf = NULL;
+		if (ret) {
+			ret = input_error("%s: %s", a.ref,
+					  ret == -ENOMEM ? "out of memory" : err);
+			goto out;
+		}
+		o.ref = &ref;
+	}
+	ret = vv_read_file(a.bundle, &buf, &len);
+	if (ret) {
+		ret = input_error("%s: %s", a.bundle, strerror(-ret));
+		goto out;
+	}
+	res = malloc(sizeof(*res));
+	if (!res) {
+		ret = input_error("out of memory");
+		goto out;
+	}
+	ret = vtpm_verify(&o, buf, len, res);
+	switch (ret) {
+	case VTPM_VERIFY_TRUSTED:
+		vtpm_verify_report(stdout, res);
+		break;
+	case VTPM_VERIFY_UNTRUSTED:
+		printf("NOT TRUSTED: %s\n", res->reason);
+		break;
+	default:
+		input_error("%s: %s", a.bundle, res->reason);
+		ret = VTPM_VERIFY_INPUT;
+		break;
+	}
+	vtpm_verify_result_free(res);
+	free(res);
+out:
+	free(buf);
+	vtpm_ref_free(&ref);
+	EVP_PKEY_free(o.ak);
+	if (fflush(stdout) && ret != VTPM_VERIFY_INPUT) {
+		fprintf(stderr, "%s: cannot write the report\n", prog);
+		ret = VTPM_VERIFY_INPUT;
+	}
+	return ret;
+}
