@@ -195,14 +195,14 @@ tpm2_createprimary -T device:/dev/tpmrm0 -C e -g sha256 \
 	-a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign' \
 	-c "$tmp/ak.ctx" >/dev/null &&
 	tpm2_quote -T device:/dev/tpmrm0 -c "$tmp/ak.ctx" -q "$qdata" \
-		-l sha1,sha256,sha384,sha512:14 -m "$tmp/q14.msg" -s "$tmp/q14.sig" \
+		-l sha1:14+sha256:14+sha384:14+sha512:14 -m "$tmp/q14.msg" -s "$tmp/q14.sig" \
 		>/dev/null &&
 	"$tamper" "$tmp/b1" "$tmp/pcr14" replace-quote "$tmp/q14.msg" "$tmp/q14.sig"
 ok $? "tpm2_quote of PCR 14 with the AK and bob's qualifyingData, spliced in"
 expect 1 'quote selects PCR 14' "a genuine quote over another PCR" \
 	--bundle "$tmp/pcr14" --ak "$tmp/ak.pem" --nonce "$n1" --uuid "$ub"
 tpm2_quote -T device:/dev/tpmrm0 -c "$tmp/ak.ctx" -q "$qdata" \
-	-l sha1,sha256,sha384,sha512:13 -m "$tmp/q13.msg" -s "$tmp/q13.sig" >/dev/null &&
+	-l sha1:13+sha256:13+sha384:13+sha512:13 -m "$tmp/q13.msg" -s "$tmp/q13.sig" >/dev/null &&
 	"$tamper" "$tmp/b1" "$tmp/pcr13now" replace-quote "$tmp/q13.msg" "$tmp/q13.sig"
 ok $? "tpm2_quote of PCR 13 now (after bob's later extend), spliced in"
 expect 1 'quoted PCR digest does not match' "a genuine quote of a later state of PCR 13" \
