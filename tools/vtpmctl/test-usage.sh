@@ -319,6 +319,25 @@ t "not a control device: destroy" 1 \
 t "not a control device: create" 1 '^vtpmctl: create: Inappropriate ioctl for device' \
 	--control /dev/null create --label x
 
+# attest: argument checking before any device is touched
+t "attest: no instance"		2 'give either the instance N or --device' attest --nonce 00 --out "$tmp/b"
+t "attest: N and --device"	2 'give either the instance N or --device' \
+	attest 1 --device /dev/vtpm1 --nonce 00 --out "$tmp/b"
+t "attest: bad instance"	2 "bad instance 'x1'" attest x1 --nonce 00 --out "$tmp/b"
+t "attest: no nonce"		2 'missing --nonce' attest 1 --out "$tmp/b"
+t "attest: odd nonce"		2 "bad nonce '0'" attest 1 --nonce 0 --out "$tmp/b"
+t "attest: non-hex nonce"	2 "bad nonce 'zz'" attest 1 --nonce zz --out "$tmp/b"
+t "attest: 65-byte nonce"	2 'bad nonce' attest 1 --nonce "$(printf '%0130d' 0)" --out "$tmp/b"
+t "attest: no --out"		2 'missing --out' attest 1 --nonce 00
+t "attest: no control device"	1 "cannot open $NOENT" attest 1 --nonce 00 --out "$tmp/b"
+t "attest: not a vtpm device"	1 '^vtpmctl: attest /dev/null: Inappropriate ioctl for device' \
+	attest --device /dev/null --nonce 00 --out "$tmp/b"
+t "attest: not a control device" 1 '^vtpmctl: attest 4: Inappropriate ioctl for device' \
+	--control /dev/null attest 4 --nonce 0011 --out "$tmp/b"
+t "attest --help"		0 '^Usage: vtpmctl .*attest' attest --help
+t "ak: unexpected argument"	2 "unexpected argument 'x'" ak x
+t "ak --help"			0 '^Usage: vtpmctl .*ak' ak --help
+
 # output that cannot be written is a failure
 if [ -w /dev/full ]; then
 	n=$((n + 1))
