@@ -29,23 +29,9 @@ export TPM2TOOLS_TCTI=device:/dev/tpmrm0
 AK_ATTRS='fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign'
 PERSIST_AK=0x81000100
 PERSIST_EK=0x81010001
-n=0
-fails=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 [ -f "$ko" ] || skip_all "no $ko"
@@ -162,5 +148,4 @@ ok $? "the kernel log says why"
 load
 loaded && grep -qx 'attestation ok' $sec/status
 ok $? "reloaded with the defaults"
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

@@ -16,23 +16,9 @@ vtpmctl=$top/tools/vtpmctl/vtpmctl
 verify=$top/tools/vtpm-verify/vtpm-verify
 tamper=$top/tools/testing/attest/vtpm-tamper
 sec=/sys/kernel/security/vtpm_mux
-n=0
-fails=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 [ -c /dev/vtpm-mux ] || skip_all "vtpm_mux not loaded"
@@ -215,5 +201,4 @@ expect 2 '' "missing --ak: exit 2" --bundle "$tmp/b1" --nonce "$n1"
 expect 2 '' "an AK that is not PEM: exit 2" --bundle "$tmp/b1" --ak "$tmp/b1" --nonce "$n1"
 expect 2 '' "not a bundle: exit 2" --bundle "$tmp/ak.pem" --ak "$tmp/ak.pem" --nonce "$n1"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

@@ -27,8 +27,6 @@ ko=${VTPM_MUX_KO:-$here/../../drivers/vtpm/vtpm_mux.ko}
 ml=/sys/kernel/security/ima/ascii_runtime_measurements
 sec=/sys/kernel/security/vtpm_mux
 work=$(mktemp -d /tmp/vtpm-ima.XXXXXX)
-n=0
-fails=0
 devs=()
 
 skip_all() {
@@ -63,15 +61,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 # eq NAME GOT WANT
 eq() {
@@ -217,5 +208,4 @@ if [ -f "$ko" ]; then
 	eq "one new vtpm-mux IMA entry" "$(wc -l <"$work/ima")" $((before + 1))
 fi
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

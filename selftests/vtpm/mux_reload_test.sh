@@ -23,23 +23,9 @@ ko=${VTPM_MUX_KO:-$here/../../drivers/vtpm/vtpm_mux.ko}
 full=$here/mux_full_test
 tcti=device:/dev/tpmrm0
 banks=(sha1 sha256 sha384 sha512)
-n=0
-fails=0
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
-
-skip_all() {
-	echo "1..0 # SKIP $*"
-	exit 0
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 [ -f "$ko" ] || skip_all "no $ko"
@@ -149,5 +135,4 @@ run_full "defaults" MUX_FRESH=1 MUX_GENESIS_START="$start13"
 	[ "$(cat /sys/module/vtpm_mux/parameters/pcr)" = 13 ]
 ok $? "loaded with the defaults again"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done

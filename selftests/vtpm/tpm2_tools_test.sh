@@ -13,8 +13,6 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 vtpmctl=${VTPMCTL:-$here/../../tools/vtpmctl/vtpmctl}
 work=$(mktemp -d /tmp/vtpm-tools.XXXXXX)
 dev=
-n=0
-fails=0
 
 cleanup() {
 	[ -n "$dev" ] && "$vtpmctl" destroy "$dev" >/dev/null 2>&1
@@ -22,15 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 # check NAME COMMAND...: passes when the command succeeds
 check() {
@@ -258,5 +249,4 @@ ok $? "sysfs commands counts ($(cat "$sys/commands"))"
 ok $? "sysfs extends counts ($(cat "$sys/extends"))"
 eq "sysfs label" "$(cat "$sys/label")" "tpm2-tools-test"
 
-echo "1..$n"
-[ $fails -eq 0 ]
+tap_done
