@@ -11,8 +11,9 @@
 #
 # The programs must be built (make -C selftests/vtpm).  Nothing is written
 # into the repository; temporary files go to $TMPDIR.  The shell tests
-# that reload vtpm_mux (mux_ima_test.sh, mux_reload_test.sh) run after the
-# C tests and leave it loaded with its defaults.
+# that reload vtpm_mux (mux_ima_test.sh, mux_reload_test.sh,
+# attest_ak_test.sh) run after the C tests and leave it loaded with its
+# defaults.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -29,7 +30,8 @@ done
 
 tests=(control_test chardev_test perm_test lifecycle_test malformed_test
        tpm_basic_test tpm_cap_test tpm_pcr_test isolation_test mux_test
-       tpm2_tools_test.sh mux_ima_test.sh mux_reload_test.sh)
+       attest_test attest_verify_test.sh tpm2_tools_test.sh mux_ima_test.sh
+       mux_reload_test.sh attest_ak_test.sh)
 [ ${#only[@]} -gt 0 ] && tests=("${only[@]}")
 [ $unload -eq 1 ] && tests+=(unload_test)
 

@@ -1,0 +1,1898 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attestation (Documentation/attestation.md) against the hardware TPM:
+ * bundles from VTPM_IOC_ATTEST (/dev/vtpmN) and VTPM_MUX_IOC_ATTEST (the
+ * control device), checked the way a verifier checks them, with values
+ * computed here: OpenSSL for every hash and the signature, the test's own
+ * parsing of the bundle, the TPMS_ATTEST, the TPMT_SIGNATURE, the AK's
+ * TPM2B_PUBLIC and the genesis record, its own RFC 6962 Merkle tree, and
+ * the two replays of vtpm_mlog.c (the module's mlog.c and the independent
+ * walk).  The module's bundle parser (lib/bundle.c) is only run to check
+ * that it splits every bundle at the offsets found by hand.
+ *
+ *  abi			-EINVAL for size, flags, reserved fields, nonce_len
+ *			0 and 65; -ENOSPC with the size needed, then a retry
+ *			that fits; -EFAULT; -ENODEV (no such index, a
+ *			destroyed instance's open fd); -EPERM for an
+ *			unprivileged user on the control device while its
+ *			own /dev/vtpmN attests it; -ENOTTY across devices.
+ *			status says "attestation ok", and its counters
+ *			`quotes` and `attestations` grow by exactly the
+ *			requests this test made
+ *	ak_files	ak.pub, ak.name and ak.pem describe the same key:
+ *			name = 000b || SHA-256(TPMT_PUBLIC), the documented
+ *			template (default AK), the PEM's point is the
+ *			TPMT_PUBLIC's
+ *	honest_bundle	one instance with extends, attested through both
+ *			paths; every field of each bundle against what the
+ *			test knows or computes: uuid (INFO), nonce, batches
+ *			and view (VTPM_IOC_GET_LOG just before and after),
+ *			nr_leaves 1 and no path, extraData = the RFC 6962
+ *			leaf of the request value (log_id from the view's
+ *			genesis record), the selection (every bank of the
+ *			hardware TPM, only the mux PCR), pcrDigest = SHA-256
+ *			of the mux PCR read from /dev/tpmrm0 just after and
+ *			of the view's replay, the ECDSA signature with
+ *			ak.pem, the qualified signer, the clock; the
+ *			instance's vPCRs reconstructed from the view equal an
+ *			OpenSSL model.  Tampered copies must fail the checks
+ *	batching	64 threads on 64 instances attest at once while 16
+ *			threads extend: bundles that share a quote carry the
+ *			same quote and batches, one leaf each, proofs to its
+ *			extraData (and a Merkle root recomputed here); every
+ *			view replays to the quoted digest; fewer quotes than
+ *			requests, as status counts them
+ *	acked_changes_in_view  while a thread extends, the changes it had
+ *			acknowledged before a request are in that bundle's
+ *			view, in order, and nothing it had not yet sent
+ *
+ * Run as root with vtpm_mux loaded and nothing else using it (the
+ * counters and the GET_LOG comparisons assume so).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include "vtpm_mlog.h"
+#include "vtpm_crypto.h"
+#include "bundle.h"		/* drivers/vtpm/lib: only to cross-check */
+#include "kselftest_harness.h"
+
+/* TPM 2.0 (TCG Part 2) */
+#define TPM_GENERATED_VALUE	0xff544347u
+#define ST_ATTEST_QUOTE		0x8018
+#define ALG_NULL		0x0010
+#define ALG_ECDSA		0x0018
+#define ALG_ECC			0x0023
+#define ECC_NIST_P256		0x0003
+#define RH_ENDORSEMENT		0x4000000Bu
+#define CC_GetCapability	0x17A
+#define CAP_PCRS		0x00000005u
+
+/* Documentation/attestation.md */
+#define AK_ATTRS		0x00050072u
+#define BUNDLE_MAGIC		"VTPMATT"	/* 8 bytes with the NUL */
+#define ATTEST_DOMAIN		"vtpm-mux attest v1"	/* 18 bytes */
+#define NONCE_MAX		64
+
+/* Documentation/log-format.md */
+#define REC_EXTEND		1
+#define REC_GENESIS		16
+
+#define SECFS_AK_PEM		SECFS_DIR "/ak.pem"
+#define SECFS_AK_PUB		SECFS_DIR "/ak.pub"
+#define SECFS_AK_NAME		SECFS_DIR "/ak.name"
+
+#define NOBODY			65534
+#define MAX_INSTS		96
+#define BUNDLE_OVERHEAD		(64 * 1024)	/* a bundle's size beyond its view */
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* ---- bytes and hashes ---------------------------------------------------- */
+
+struct rdr {
+	const uint8_t *p;
+	size_t len, pos;
+	bool err;
+};
+
+static const uint8_t *rb(struct rdr *r, size_t n)
+{
+	const uint8_t *q;
+
+	if (r->err || r->len - r->pos < n) {
+		r->err = true;
+		return NULL;
+	}
+	q = r->p + r->pos;
+	r->pos += n;
+	return q;
+}
+
+static uint64_t rn(struct rdr *r, int bytes)
+{
+	const uint8_t *q = rb(r, bytes);
+	uint64_t v = 0;
+
+	for (int i = 0; q && i < bytes; i++)
+		v = v << 8 | q[i];
+	return v;
+}
+
+struct part {
+	const void *p;
+	size_t n;
+};
+
+static void sha256v(const struct part *parts, int n, uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+
+	for (int i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(ctx, parts[i].p, parts[i].n);
+	if (!ok || !EVP_DigestFinal_ex(ctx, out, NULL))
+		memset(out, 0, 32);	/* fails every comparison */
+	EVP_MD_CTX_free(ctx);
+}
+
+static void put_be64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = v >> (56 - 8 * i);
+}
+
+/*
+ * The request value: SHA-256("vtpm-mux attest v1" || log_id[16] ||
+ * u64 batches || uuid[16] || u8 nonce_len || nonce).
+ */
+static void attest_value(const uint8_t log_id[16], uint64_t batches,
+			 const uint8_t uuid[16], const uint8_t *nonce,
+			 unsigned int nlen, uint8_t out[32])
+{
+	uint8_t be[8], l = nlen;
+	struct part p[] = {
+		{ ATTEST_DOMAIN, 18 }, { log_id, 16 }, { be, 8 }, { uuid, 16 },
+		{ &l, 1 }, { nonce, nlen },
+	};
+
+	put_be64(be, batches);
+	sha256v(p, ARRAY_LEN(p), out);
+}
+
+/* ---- RFC 6962 ------------------------------------------------------------ */
+
+static void mt_leaf(const uint8_t v[32], uint8_t out[32])
+{
+	static const uint8_t zero;
+	struct part p[] = { { &zero, 1 }, { v, 32 } };
+
+	sha256v(p, 2, out);
+}
+
+static void mt_node(const uint8_t l[32], const uint8_t r[32], uint8_t out[32])
+{
+	static const uint8_t one = 1;
+	uint8_t tmp[32];
+	struct part p[] = { { &one, 1 }, { l, 32 }, { r, 32 } };
+
+	sha256v(p, 3, tmp);
+	memcpy(out, tmp, 32);
+}
+
+/* MTH(D[n]) of RFC 6962 2.1, recursively: split at the largest 2^k < n */
+static void mt_root(const uint8_t (*v)[32], uint32_t n, uint8_t out[32])
+{
+	uint8_t l[32], r[32];
+	uint32_t k = 1;
+
+	if (n == 1) {
+		mt_leaf(v[0], out);
+		return;
+	}
+	while (k * 2 < n)
+		k *= 2;
+	mt_root(v, k, l);
+	mt_root(v + k, n - k, r);
+	mt_node(l, r, out);
+}
+
+/* inclusion proof verification of RFC 9162 2.1.3.2 */
+static bool mt_verify(const uint8_t leaf[32], uint32_t index, uint32_t size,
+		      const uint8_t *path, unsigned int plen,
+		      const uint8_t root[32])
+{
+	uint64_t fn = index, sn;
+	uint8_t r[32];
+
+	if (!size || index >= size)
+		return false;
+	sn = size - 1;
+	memcpy(r, leaf, 32);
+	for (unsigned int i = 0; i < plen; i++) {
+		const uint8_t *p = path + 32 * i;
+
+		if (sn == 0)
+			return false;
+		if ((fn & 1) || fn == sn) {
+			mt_node(p, r, r);
+			while (!(fn & 1) && fn) {
+				fn >>= 1;
+				sn >>= 1;
+			}
+		} else {
+			mt_node(r, p, r);
+		}
+		fn >>= 1;
+		sn >>= 1;
+	}
+	return sn == 0 && !memcmp(r, root, 32);
+}
+
+/* ---- the bundle, by hand ------------------------------------------------- */
+
+/* its fields, and where each begins */
+struct hb {
+	size_t o_uuid, o_batches, o_nonce_len, o_leaf, o_path_len;
+	size_t o_attest_len, o_sig_len, o_view_len;
+	uint8_t uuid[16];
+	uint64_t batches;
+	uint8_t nonce_len;
+	const uint8_t *nonce;
+	uint32_t leaf_index, nr_leaves;
+	uint8_t path_len;
+	const uint8_t *path;
+	uint16_t attest_len, sig_len;
+	const uint8_t *attest, *sig;
+	uint32_t view_len;
+	const uint8_t *view;
+};
+
+static const char *hb_parse(const uint8_t *b, size_t len, struct hb *h)
+{
+	struct rdr r = { .p = b, .len = len };
+	const uint8_t *q;
+
+	memset(h, 0, sizeof(*h));
+	q = rb(&r, 8);
+	if (!q || memcmp(q, BUNDLE_MAGIC, 8))
+		return "magic is not VTPMATT\\0";
+	if (rn(&r, 2) != 1)
+		return "version is not 1";
+	if (rn(&r, 2) != 0 || r.err)
+		return "reserved is not 0";
+	h->o_uuid = r.pos;
+	q = rb(&r, 16);
+	if (!q)
+		return "truncated in uuid";
+	memcpy(h->uuid, q, 16);
+	h->o_batches = r.pos;
+	h->batches = rn(&r, 8);
+	h->o_nonce_len = r.pos;
+	h->nonce_len = rn(&r, 1);
+	if (r.err || !h->nonce_len || h->nonce_len > NONCE_MAX)
+		return "nonce_len not 1..64";
+	h->nonce = rb(&r, h->nonce_len);
+	h->o_leaf = r.pos;
+	h->leaf_index = rn(&r, 4);
+	h->nr_leaves = rn(&r, 4);
+	if (r.err || !h->nr_leaves || h->nr_leaves > 65536 ||
+	    h->leaf_index >= h->nr_leaves)
+		return "leaf_index or nr_leaves out of range";
+	h->o_path_len = r.pos;
+	h->path_len = rn(&r, 1);
+	if (r.err || h->path_len > 16)
+		return "path_len above 16";
+	h->path = rb(&r, 32 * (size_t)h->path_len);
+	h->o_attest_len = r.pos;
+	h->attest_len = rn(&r, 2);
+	h->attest = rb(&r, h->attest_len);
+	if (r.err || !h->attest_len || h->attest_len > 1024)
+		return "attest missing, truncated or above 1024 bytes";
+	h->o_sig_len = r.pos;
+	h->sig_len = rn(&r, 2);
+	h->sig = rb(&r, h->sig_len);
+	if (r.err || !h->sig_len || h->sig_len > 1024)
+		return "sig missing, truncated or above 1024 bytes";
+	h->o_view_len = r.pos;
+	h->view_len = rn(&r, 4);
+	h->view = rb(&r, h->view_len);
+	if (r.err || !h->view_len)
+		return "view missing or truncated";
+	if (r.pos != len)
+		return "bytes after the view";
+	/* the fixed part, as the table in attestation.md lays it out */
+	if (h->o_uuid != 12 || h->o_batches != 28 || h->o_nonce_len != 36)
+		return "fixed offsets";
+	return NULL;
+}
+
+/* the module's parser must split it exactly where hb_parse() did */
+static void hb_cross_check(const uint8_t *b, size_t len, const struct hb *h,
+			   char *why, size_t wlen)
+{
+	struct vtpm_bundle mb;
+	const char *mwhy = NULL;
+	size_t off = 0;
+	int ret;
+
+	why[0] = '\0';
+	ret = vtpm_bundle_parse(b, len, &mb, &mwhy, &off);
+	if (ret) {
+		snprintf(why, wlen, "lib/bundle.c refuses it: %d (%s at %zu)",
+			 ret, mwhy ? mwhy : "?", off);
+		return;
+	}
+	if (memcmp(mb.uuid, h->uuid, 16) || mb.batches != h->batches ||
+	    mb.nonce_len != h->nonce_len ||
+	    memcmp(mb.nonce, h->nonce, h->nonce_len) ||
+	    mb.leaf_index != h->leaf_index || mb.nr_leaves != h->nr_leaves ||
+	    mb.path_len != h->path_len ||
+	    memcmp(mb.path, h->path, 32 * (size_t)h->path_len) ||
+	    mb.attest != b + h->o_attest_len + 2 ||
+	    mb.attest_len != h->attest_len ||
+	    mb.sig != b + h->o_sig_len + 2 || mb.sig_len != h->sig_len ||
+	    mb.view != b + h->o_view_len + 4 || mb.view_len != h->view_len)
+		snprintf(why, wlen, "lib/bundle.c splits it elsewhere than the hand parse");
+}
+
+/* ---- TPMS_ATTEST and TPMT_SIGNATURE ----------------------------------------- */
+
+struct quote {
+	uint32_t magic;
+	uint16_t type;
+	const uint8_t *signer;
+	uint16_t signer_len;
+	const uint8_t *extra;
+	uint16_t extra_len;
+	uint64_t clock;
+	uint32_t reset_count, restart_count;
+	uint8_t safe;
+	uint64_t fw;
+	uint32_t nsel;
+	uint16_t sel_alg[VTPM_MAX_BANKS];
+	uint8_t sel_size[VTPM_MAX_BANKS];
+	uint32_t sel_bits[VTPM_MAX_BANKS];
+	const uint8_t *pcr_digest;
+	uint16_t pcr_digest_len;
+};
+
+static const char *quote_parse(const uint8_t *a, size_t len, struct quote *q)
+{
+	struct rdr r = { .p = a, .len = len };
+
+	memset(q, 0, sizeof(*q));
+	q->magic = rn(&r, 4);
+	q->type = rn(&r, 2);
+	q->signer_len = rn(&r, 2);
+	q->signer = rb(&r, q->signer_len);
+	q->extra_len = rn(&r, 2);
+	q->extra = rb(&r, q->extra_len);
+	q->clock = rn(&r, 8);
+	q->reset_count = rn(&r, 4);
+	q->restart_count = rn(&r, 4);
+	q->safe = rn(&r, 1);
+	q->fw = rn(&r, 8);
+	if (r.err)
+		return "TPMS_ATTEST truncated";
+	if (q->magic != TPM_GENERATED_VALUE)
+		return "magic is not TPM_GENERATED_VALUE";
+	if (q->type != ST_ATTEST_QUOTE)
+		return "type is not TPM_ST_ATTEST_QUOTE";
+	q->nsel = rn(&r, 4);
+	if (q->nsel > VTPM_MAX_BANKS)
+		return "more selections than banks";
+	for (uint32_t i = 0; i < q->nsel; i++) {
+		const uint8_t *s;
+
+		q->sel_alg[i] = rn(&r, 2);
+		q->sel_size[i] = rn(&r, 1);
+		if (q->sel_size[i] > 4)
+			return "sizeofSelect above 4";
+		s = rb(&r, q->sel_size[i]);
+		for (unsigned int j = 0; s && j < q->sel_size[i]; j++)
+			q->sel_bits[i] |= (uint32_t)s[j] << (8 * j);
+	}
+	q->pcr_digest_len = rn(&r, 2);
+	q->pcr_digest = rb(&r, q->pcr_digest_len);
+	if (r.err)
+		return "TPMS_QUOTE_INFO truncated";
+	if (r.pos != len)
+		return "bytes after TPMS_QUOTE_INFO";
+	return NULL;
+}
+
+/* an ECDSA/SHA-256 TPMT_SIGNATURE over msg, with the key pk */
+static const char *sig_verify(EVP_PKEY *pk, const uint8_t *msg, size_t mlen,
+			      const uint8_t *sig, size_t slen)
+{
+	struct rdr r = { .p = sig, .len = slen };
+	const uint8_t *R, *S;
+	unsigned int rlen, sl;
+	ECDSA_SIG *es = NULL;
+	BIGNUM *br = NULL, *bs = NULL;
+	unsigned char *der = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	const char *why = NULL;
+	int dlen;
+
+	if (rn(&r, 2) != ALG_ECDSA)
+		return "sigAlg is not TPM_ALG_ECDSA";
+	if (rn(&r, 2) != ALG_SHA256)
+		return "hash is not TPM_ALG_SHA256";
+	rlen = rn(&r, 2);
+	R = rb(&r, rlen);
+	sl = rn(&r, 2);
+	S = rb(&r, sl);
+	if (r.err || !rlen || !sl)
+		return "TPMS_SIGNATURE_ECDSA truncated";
+	if (r.pos != slen)
+		return "bytes after the signature";
+	es = ECDSA_SIG_new();
+	br = BN_bin2bn(R, rlen, NULL);
+	bs = BN_bin2bn(S, sl, NULL);
+	if (!es || !br || !bs || !ECDSA_SIG_set0(es, br, bs)) {
+		BN_free(br);
+		BN_free(bs);
+		why = "OpenSSL: ECDSA_SIG";
+		goto out;
+	}
+	dlen = i2d_ECDSA_SIG(es, &der);
+	ctx = EVP_MD_CTX_new();
+	if (dlen <= 0 || !ctx ||
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, pk) != 1) {
+		why = "OpenSSL: verify init";
+		goto out;
+	}
+	if (EVP_DigestVerify(ctx, der, dlen, msg, mlen) != 1)
+		why = "does not verify with ak.pem";
+out:
+	EVP_MD_CTX_free(ctx);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	return why;
+}
+
+/* ---- the view ------------------------------------------------------------ */
+
+/* the genesis record of a view (batch 0), parsed here */
+struct genesis {
+	bool seen;
+	const char *why;
+	uint32_t hw_pcr;
+	unsigned int nb;
+	uint16_t algs[VTPM_MAX_BANKS];
+	uint32_t reset_count, restart_count;
+	uint64_t clock;
+	uint8_t log_id[16];
+};
+
+static int genesis_entry(void *ctx, const struct walk_entry *e)
+{
+	struct genesis *g = ctx;
+	struct rdr r;
+	const uint8_t *id;
+	size_t xlen;
+
+	if (e->batch != 0)
+		return 0;
+	g->why = "batch 0 is not one clear GENESIS record";
+	if (e->form != VTPM_ENTRY_CLEAR || e->blen < 33 || e->body[0] != 1 ||
+	    e->body[1] != REC_GENESIS || e->body[30] != 0)
+		return -EPROTO;
+	/* version, type, seq, uuid, pcr, count 0, then u16 xlen and x */
+	xlen = get_be16(e->body + 31);
+	g->why = "GENESIS x malformed";
+	if (33 + xlen != e->blen)
+		return -EPROTO;
+	r = (struct rdr){ .p = e->body + 33, .len = xlen };
+	g->hw_pcr = rn(&r, 4);
+	g->nb = rn(&r, 1);
+	if (!g->nb || g->nb > VTPM_MAX_BANKS)
+		return -EPROTO;
+	for (unsigned int i = 0; i < g->nb; i++) {
+		const struct alg_desc *a;
+
+		g->algs[i] = rn(&r, 2);
+		a = alg_by_id(g->algs[i]);
+		if (!a)
+			return -EPROTO;
+		rb(&r, a->size);
+	}
+	g->reset_count = rn(&r, 4);
+	g->restart_count = rn(&r, 4);
+	g->clock = rn(&r, 8);
+	id = rb(&r, 16);
+	if (r.err || r.pos != xlen)
+		return -EPROTO;
+	memcpy(g->log_id, id, 16);
+	g->seen = true;
+	g->why = NULL;
+	return 0;
+}
+
+/* ---- what the test knows ------------------------------------------------- */
+
+struct env {
+	EVP_PKEY *ak;
+	bool default_ak;
+	uint8_t ak_name[2 + 32];
+	unsigned int pcr;		/* the mux PCR */
+	unsigned int nbanks;		/* of the hardware TPM, its order */
+	uint16_t algs[VTPM_MAX_BANKS];
+	unsigned int sizes[VTPM_MAX_BANKS];
+	struct vtpm_replay *r;
+};
+
+/* the active PCR banks of the hardware TPM: TPM2_GetCapability(PCRS) */
+static long hw_banks(struct env *e)
+{
+	uint8_t cmd[22], resp[512];
+	struct rdr r;
+	uint32_t count;
+	ssize_t n;
+	long rc;
+	int fd;
+
+	put_be16(cmd, ST_NO_SESSIONS);
+	put_be32(cmd + 2, sizeof(cmd));
+	put_be32(cmd + 6, CC_GetCapability);
+	put_be32(cmd + 10, CAP_PCRS);
+	put_be32(cmd + 14, 0);
+	put_be32(cmd + 18, 1);
+	fd = open(HW_TPM, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = fd_xfer(fd, cmd, sizeof(cmd), resp, sizeof(resp), 30000);
+	close(fd);
+	if (n < 0)
+		return n;
+	rc = resp_rc(resp, n);
+	if (rc)
+		return rc < 0 ? -EPROTO : rc;
+	r = (struct rdr){ .p = resp + 10, .len = n - 10 };
+	rn(&r, 1);			/* moreData */
+	if (rn(&r, 4) != CAP_PCRS)
+		return -EPROTO;
+	count = rn(&r, 4);
+	e->nbanks = 0;
+	for (uint32_t i = 0; i < count && !r.err; i++) {
+		uint16_t alg = rn(&r, 2);
+		unsigned int sz = rn(&r, 1);
+		const uint8_t *s = rb(&r, sz);
+		bool any = false;
+
+		for (unsigned int j = 0; s && j < sz; j++)
+			any |= s[j] != 0;
+		if (!any)
+			continue;	/* allocated to no PCR */
+		if (e->nbanks == VTPM_MAX_BANKS || !alg_by_id(alg))
+			return -EPROTO;
+		e->algs[e->nbanks] = alg;
+		e->sizes[e->nbanks++] = alg_by_id(alg)->size;
+	}
+	return r.err || !e->nbanks ? -EPROTO : 0;
+}
+
+/* SHA-256 of PCR values (per bank of e, in its order) concatenated */
+static void pcr_digest(const struct env *e, uint8_t vals[][64], uint8_t out[32])
+{
+	struct part p[VTPM_MAX_BANKS];
+
+	for (unsigned int i = 0; i < e->nbanks; i++)
+		p[i] = (struct part){ vals[i], e->sizes[i] };
+	sha256v(p, e->nbanks, out);
+}
+
+/* everything checked of one bundle, and what was found */
+struct verdict {
+	char why[512];
+	struct hb h;
+	struct quote q;
+	struct genesis g;
+	struct walk w;
+	uint8_t value[32];
+	uint8_t leaf[32];
+	uint8_t replay_digest[32];
+};
+
+/*
+ * What a verifier checks of a bundle (attestation.md, "What vtpm-verify
+ * checks"), with the test's own code, plus that it is of instance uuid
+ * (/dev/vtpm<idx>) and echoes nonce.  v->why is "" or the first problem.
+ */
+static void verify_bundle(const struct env *e, const uint8_t *b, size_t len,
+			  const uint8_t uuid[16], uint32_t idx,
+			  const uint8_t *nonce, unsigned int nlen,
+			  struct verdict *v)
+{
+	struct vtpm_replay *r = e->r;
+	struct hb *h = &v->h;
+	struct quote *q = &v->q;
+	const char *why;
+	int ret;
+
+#define FAIL(...) do { \
+		snprintf(v->why, sizeof(v->why), __VA_ARGS__); \
+		return; \
+	} while (0)
+
+	memset(v, 0, sizeof(*v));
+	why = hb_parse(b, len, h);
+	if (why)
+		FAIL("bundle: %s", why);
+	hb_cross_check(b, len, h, v->why, sizeof(v->why));
+	if (v->why[0])
+		return;
+	if (memcmp(h->uuid, uuid, 16))
+		FAIL("bundle: uuid is not vtpm%u's", idx);
+	if (h->nonce_len != nlen || memcmp(h->nonce, nonce, nlen))
+		FAIL("bundle: the nonce is not the one sent");
+
+	/* the signature, with ak.pem, over SHA-256(TPMS_ATTEST) */
+	why = sig_verify(e->ak, h->attest, h->attest_len, h->sig, h->sig_len);
+	if (why)
+		FAIL("signature: %s", why);
+	why = quote_parse(h->attest, h->attest_len, q);
+	if (why)
+		FAIL("attest: %s", why);
+
+	/* the view: replays both ways, is vtpm<idx>'s, has it */
+	ret = replay_run(r, h->view, h->view_len, uuid);
+	if (ret)
+		FAIL("view: mlog replay %d (%s at %zu)", ret, r->why,
+		     r->err_offset);
+	if (r->hdr.kind != VTPM_LOG_VIEW || memcmp(r->hdr.uuid, uuid, 16) ||
+	    !r->found || r->destroyed)
+		FAIL("view: kind %u, instance found %d, destroyed %d",
+		     r->hdr.kind, r->found, r->destroyed);
+	v->w.on_entry = genesis_entry;
+	v->w.ctx = &v->g;
+	ret = walk_log(h->view, h->view_len, &v->w);
+	if (ret)
+		FAIL("view: walk %d (%s at %zu)", ret,
+		     v->w.why ? v->w.why : v->g.why ? v->g.why : "?",
+		     v->w.err_offset);
+	if (!v->g.seen)
+		FAIL("view: no genesis record");
+	if (v->w.batches != h->batches || r->batches != h->batches)
+		FAIL("view: covers %llu (walk) / %llu (mlog) batches, the bundle says %llu",
+		     (unsigned long long)v->w.batches,
+		     (unsigned long long)r->batches,
+		     (unsigned long long)h->batches);
+	if (v->w.hw_pcr != e->pcr || v->g.hw_pcr != e->pcr)
+		FAIL("view: of PCR %u (genesis %u), the mux PCR is %u",
+		     v->w.hw_pcr, v->g.hw_pcr, e->pcr);
+	if (v->w.nr_banks != e->nbanks || v->g.nb != e->nbanks ||
+	    memcmp(v->w.algs, e->algs, e->nbanks * 2) ||
+	    memcmp(v->g.algs, e->algs, e->nbanks * 2))
+		FAIL("view: its banks are not the hardware TPM's");
+	for (unsigned int k = 0; k < e->nbanks; k++)
+		if (memcmp(v->w.pcr[k], r->pcr[k], e->sizes[k]))
+			FAIL("view: walk and mlog replay to different PCR values (bank %04x)",
+			     e->algs[k]);
+
+	/* the request value, its leaf, the proof up to qualifyingData */
+	attest_value(v->g.log_id, h->batches, uuid, nonce, nlen, v->value);
+	mt_leaf(v->value, v->leaf);
+	if (q->extra_len != 32)
+		FAIL("attest: extraData of %u bytes", q->extra_len);
+	if (h->nr_leaves == 1 &&
+	    (h->path_len || memcmp(v->leaf, q->extra, 32)))
+		FAIL("attest: a lone request whose extraData is not SHA-256(0x00 || value) (path_len %u)",
+		     h->path_len);
+	if (!mt_verify(v->leaf, h->leaf_index, h->nr_leaves, h->path,
+		       h->path_len, q->extra))
+		FAIL("Merkle: the proof of leaf %u of %u does not lead to extraData",
+		     h->leaf_index, h->nr_leaves);
+
+	/* the selection: every hardware bank, the mux PCR only */
+	if (q->nsel != e->nbanks)
+		FAIL("attest: %u selections, the hardware TPM has %u banks",
+		     q->nsel, e->nbanks);
+	for (unsigned int k = 0; k < q->nsel; k++)
+		if (q->sel_alg[k] != e->algs[k] || q->sel_size[k] != 3 ||
+		    q->sel_bits[k] != 1u << e->pcr)
+			FAIL("attest: selection %u is %04x/%u/%06x, not %04x/3/%06x",
+			     k, q->sel_alg[k], q->sel_size[k], q->sel_bits[k],
+			     e->algs[k], 1u << e->pcr);
+
+	/* pcrDigest: SHA-256 (the signature's hash) of the replayed values */
+	pcr_digest(e, v->w.pcr, v->replay_digest);
+	if (q->pcr_digest_len != 32 ||
+	    memcmp(q->pcr_digest, v->replay_digest, 32))
+		FAIL("attest: pcrDigest is not SHA-256 of the view's replayed mux PCR");
+
+	if (e->default_ak) {
+		/* an endorsement primary: QN = H(QN(RH_ENDORSEMENT) || name) */
+		uint8_t rh[4], qn[32];
+		struct part p[] = { { rh, 4 }, { e->ak_name, sizeof(e->ak_name) } };
+
+		put_be32(rh, RH_ENDORSEMENT);
+		sha256v(p, 2, qn);
+		if (q->signer_len != 34 || get_be16(q->signer) != ALG_SHA256 ||
+		    memcmp(q->signer + 2, qn, 32))
+			FAIL("attest: qualifiedSigner is not the AK's qualified name");
+		/* not obfuscated for an endorsement key: the log's boot */
+		if (q->reset_count != v->g.reset_count)
+			FAIL("attest: resetCount %u, the genesis record's %u",
+			     q->reset_count, v->g.reset_count);
+	}
+#undef FAIL
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+struct att_status {
+	char attestation[64];
+	uint64_t quotes, attestations, batches;
+	unsigned int have;
+};
+
+static int att_status_read(struct att_status *s)
+{
+	char line[256], name[64], val[64];
+	FILE *f = fopen(SECFS_STATUS, "re");
+
+	memset(s, 0, sizeof(*s));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %63s", name, val) != 2)
+			continue;
+		if (!strcmp(name, "attestation")) {
+			snprintf(s->attestation, sizeof(s->attestation), "%s", val);
+			s->have |= 1;
+		} else if (!strcmp(name, "quotes")) {
+			s->quotes = strtoull(val, NULL, 10);
+			s->have |= 2;
+		} else if (!strcmp(name, "attestations")) {
+			s->attestations = strtoull(val, NULL, 10);
+			s->have |= 4;
+		} else if (!strcmp(name, "batches")) {
+			s->batches = strtoull(val, NULL, 10);
+			s->have |= 8;
+		}
+	}
+	fclose(f);
+	return s->have == 15 ? 0 : -EPROTO;
+}
+
+/* ---- requests ---------------------------------------------------------------- */
+
+static void req_init(struct vtpm_attest_req *req, uint32_t index,
+		     const uint8_t *nonce, unsigned int nlen, void *buf,
+		     size_t cap)
+{
+	memset(req, 0, sizeof(*req));
+	req->size = sizeof(*req);
+	req->index = index;
+	req->nonce_len = nlen;
+	memcpy(req->nonce, nonce, nlen < NONCE_MAX ? nlen : NONCE_MAX);
+	req->buf = (uintptr_t)buf;
+	req->len = cap;
+}
+
+/* 0 or -errno */
+static int attest_ioctl(int fd, unsigned long cmd, struct vtpm_attest_req *req)
+{
+	return ioctl(fd, cmd, req) ? -errno : 0;
+}
+
+/* the size of vtpm<idx>'s view now, through fd */
+static size_t view_size(int fd)
+{
+	uint8_t *v;
+	size_t len;
+
+	if (view_ioctl(fd, false, &v, &len, NULL))
+		return 1 << 20;
+	free(v);
+	return len;
+}
+
+/* ---- instances ---------------------------------------------------------------- */
+
+struct inst {
+	uint32_t idx;
+	uint8_t uuid[16];
+	char dev[64];
+	bool live;
+};
+
+FIXTURE(att) {
+	int ctl;
+	bool skip;
+	struct env env;
+	struct inst insts[MAX_INSTS];
+	unsigned int ninsts;
+};
+
+static struct inst *new_inst(struct __test_metadata *_metadata,
+			     FIXTURE_DATA(att) *self, const char *label,
+			     bool nobody)
+{
+	struct vtpm_mux_create c;
+	struct inst *in;
+
+	ASSERT_GT(MAX_INSTS, self->ninsts);
+	in = &self->insts[self->ninsts];
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	if (nobody) {
+		c.flags = VTPM_MUX_CREATE_OWNER;
+		c.uid = c.gid = NOBODY;
+	}
+	snprintf(c.label, sizeof(c.label), "%s", label);
+	ASSERT_EQ(0, mux_create(self->ctl, &c)) TH_LOG("create %s", label);
+	memset(in, 0, sizeof(*in));
+	in->idx = c.index;
+	memcpy(in->uuid, c.uuid, 16);
+	in->live = true;
+	self->ninsts++;
+	mux_dev_path(in->idx, in->dev, sizeof(in->dev));
+	ASSERT_TRUE(wait_for_path(in->dev, true)) TH_LOG("%s", in->dev);
+	return in;
+}
+
+static void kill_inst(FIXTURE_DATA(att) *self, struct inst *in)
+{
+	if (in->live)
+		mux_destroy(self->ctl, in->idx);
+	in->live = false;
+}
+
+/* one command on fd: its response code, or -1 on a transport error */
+static long cmd_rc(int fd, const uint8_t *cmd, size_t len)
+{
+	uint8_t resp[1024];
+	ssize_t n = fd_xfer(fd, cmd, len, resp, sizeof(resp), 60000);
+
+	return n < 0 ? -1 : resp_rc(resp, n);
+}
+
+static long startup_clear(int fd)
+{
+	uint8_t cmd[16];
+
+	return cmd_rc(fd, cmd, build_startup(cmd, SU_CLEAR));
+}
+
+FIXTURE_SETUP(att)
+{
+	struct att_status st;
+	uint8_t *pem;
+	size_t len;
+	BIO *bio;
+	long rc;
+
+	self->ctl = mux_ctl_open();
+	if (self->ctl < 0 && errno == ENOENT) {
+		self->skip = true;
+		SKIP(return, "no %s (module not loaded)",
+		     VTPM_MUX_CONTROL_DEVICE);
+	}
+	ASSERT_LE(0, self->ctl);
+	if (geteuid()) {
+		self->skip = true;
+		SKIP(return, "needs root");
+	}
+	ASSERT_EQ(0, att_status_read(&st)) TH_LOG("%s", SECFS_STATUS);
+	ASSERT_STREQ("ok", st.attestation)
+		TH_LOG("status: attestation %s (see the kernel log)",
+		       st.attestation);
+
+	ASSERT_EQ(0, read_whole(SECFS_AK_PEM, &pem, &len));
+	bio = BIO_new_mem_buf(pem, (int)len);
+	ASSERT_NE(NULL, bio);
+	self->env.ak = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	free(pem);
+	ASSERT_NE(NULL, self->env.ak) TH_LOG("%s is no PEM public key",
+					     SECFS_AK_PEM);
+	self->env.default_ak = mux_param("ak_handle") == 0;
+
+	/* its name, computed here from ak.pub (ak_files compares) */
+	{
+		uint8_t *pub;
+
+		ASSERT_EQ(0, read_whole(SECFS_AK_PUB, &pub, &len));
+		ASSERT_LE(4, len);
+		ASSERT_EQ(len - 2, get_be16(pub));
+		put_be16(self->env.ak_name, ALG_SHA256);
+		ossl_digest(ALG_SHA256, pub + 2, len - 2,
+			    self->env.ak_name + 2);
+		free(pub);
+	}
+
+	rc = mux_param("pcr");
+	self->env.pcr = rc < 0 ? 13 : (unsigned int)rc;
+	ASSERT_GT(24, self->env.pcr);
+	rc = hw_banks(&self->env);
+	ASSERT_EQ(0, rc) TH_LOG("TPM2_GetCapability(PCRS) on %s", HW_TPM);
+	self->env.r = replay_new();
+	ASSERT_NE(NULL, self->env.r);
+}
+
+FIXTURE_TEARDOWN(att)
+{
+	for (unsigned int i = 0; i < self->ninsts; i++)
+		kill_inst(self, &self->insts[i]);
+	if (self->ctl >= 0)
+		close(self->ctl);
+	EVP_PKEY_free(self->env.ak);
+	free(self->env.r);
+}
+
+#define BEGIN() do { if (self->skip) return; } while (0)
+
+/* ---- abi ---------------------------------------------------------------------- */
+
+/* what the unprivileged child found, in memory shared with the parent */
+struct child_out {
+	int stage;		/* the step that went wrong, 0: none */
+	int ctl_attest;		/* VTPM_MUX_IOC_ATTEST: 0 or -errno */
+	int dev_attest;		/* VTPM_IOC_ATTEST on its /dev/vtpmN */
+	uid_t euid;
+	struct vtpm_attest_req req;
+	size_t cap;
+	uint8_t buf[];
+};
+
+static void child_run(struct child_out *co, const struct inst *in,
+		      const uint8_t *nonce, unsigned int nlen)
+{
+	struct vtpm_attest_req req;
+	int ctl, fd;
+
+	co->stage = 1;
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return;
+	co->euid = geteuid();
+	co->stage = 2;
+	ctl = mux_ctl_open();		/* 0666 */
+	if (ctl < 0)
+		return;
+	req_init(&req, in->idx, nonce, nlen, co->buf, co->cap);
+	co->ctl_attest = attest_ioctl(ctl, VTPM_MUX_IOC_ATTEST, &req);
+	close(ctl);
+	co->stage = 3;
+	fd = open(in->dev, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	req_init(&co->req, 0xdeadbeef, nonce, nlen, co->buf, co->cap);
+	co->dev_attest = attest_ioctl(fd, VTPM_IOC_ATTEST, &co->req);
+	close(fd);
+	co->stage = 0;
+}
+
+TEST_F_TIMEOUT(att, abi, 300)
+{
+	const struct {
+		unsigned long cmd;
+		const char *name;
+	} paths[2] = {
+		{ VTPM_IOC_ATTEST, "VTPM_IOC_ATTEST" },
+		{ VTPM_MUX_IOC_ATTEST, "VTPM_MUX_IOC_ATTEST" },
+	};
+	struct att_status s0, s1, sf0, sf1;
+	struct vtpm_attest_req req, ok_req;
+	struct verdict *v = calloc(1, sizeof(*v));
+	struct child_out *co;
+	struct inst *in, *gone, *mine;
+	uint8_t nonce[NONCE_MAX], small[16], *buf, *none;
+	uint64_t caused = 0, efault_calls = 0, efault_quoted = 0;
+	uint64_t last_quote = 0;
+	size_t cap, co_size, need;
+	int fd, gfd, st;
+	pid_t pid;
+
+	BEGIN();
+	ASSERT_NE(NULL, v);
+	ASSERT_EQ(0, att_status_read(&s0));
+	ASSERT_STREQ("ok", s0.attestation);
+	in = new_inst(_metadata, self, "attest-abi", false);
+	fd = open(in->dev, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	cap = view_size(fd) + BUNDLE_OVERHEAD;
+	buf = malloc(cap);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(1, RAND_bytes(nonce, sizeof(nonce)));
+
+	for (int p = 0; p < 2; p++) {
+		int f = p ? self->ctl : fd;
+		unsigned long cmd = paths[p].cmd;
+		const char *pn = paths[p].name;
+		static const uint32_t bad_sizes[] = {
+			0, 4, sizeof(struct vtpm_attest_req) - 1,
+			sizeof(struct vtpm_attest_req) + 1,
+			sizeof(struct vtpm_attest_req) + 8,
+		};
+		static const uint32_t bad_nlen[] = { 0, NONCE_MAX + 1, 255,
+						     0xffffffff };
+		static const uint32_t bad_flags[] = { 1, 2, 0x80000000 };
+
+		for (unsigned int i = 0; i < ARRAY_LEN(bad_sizes); i++) {
+			req_init(&req, in->idx, nonce, 8, buf, cap);
+			req.size = bad_sizes[i];
+			EXPECT_EQ(-EINVAL, attest_ioctl(f, cmd, &req))
+				TH_LOG("%s size %u", pn, bad_sizes[i]);
+		}
+		for (unsigned int i = 0; i < ARRAY_LEN(bad_flags); i++) {
+			req_init(&req, in->idx, nonce, 8, buf, cap);
+			req.flags = bad_flags[i];
+			EXPECT_EQ(-EINVAL, attest_ioctl(f, cmd, &req))
+				TH_LOG("%s flags 0x%x", pn, bad_flags[i]);
+		}
+		req_init(&req, in->idx, nonce, 8, buf, cap);
+		req.reserved0 = 1;
+		EXPECT_EQ(-EINVAL, attest_ioctl(f, cmd, &req))
+			TH_LOG("%s reserved0", pn);
+		for (unsigned int i = 0; i < ARRAY_LEN(req.reserved); i++) {
+			req_init(&req, in->idx, nonce, 8, buf, cap);
+			req.reserved[i] = 1ULL << 63;
+			EXPECT_EQ(-EINVAL, attest_ioctl(f, cmd, &req))
+				TH_LOG("%s reserved[%u]", pn, i);
+		}
+		for (unsigned int i = 0; i < ARRAY_LEN(bad_nlen); i++) {
+			req_init(&req, in->idx, nonce, 8, buf, cap);
+			req.nonce_len = bad_nlen[i];
+			EXPECT_EQ(-EINVAL, attest_ioctl(f, cmd, &req))
+				TH_LOG("%s nonce_len %u", pn, bad_nlen[i]);
+		}
+		/* the argument itself unreadable: nothing is quoted */
+		EXPECT_EQ(-1, ioctl(f, cmd, NULL));
+		EXPECT_EQ(EFAULT, errno) TH_LOG("%s with a NULL argument", pn);
+
+		/* 16 bytes: -ENOSPC, the size needed, nothing written */
+		memset(small, 0xa5, sizeof(small));
+		req_init(&req, in->idx, nonce, 17, small, sizeof(small));
+		EXPECT_EQ(-ENOSPC, attest_ioctl(f, cmd, &req)) TH_LOG("%s", pn);
+		caused++;
+		for (unsigned int i = 0; i < sizeof(small); i++) {
+			EXPECT_EQ(0xa5, small[i])
+				TH_LOG("%s wrote byte %u of the small buffer",
+				       pn, i);
+		}
+		need = req.len;
+		EXPECT_LT(16, need) TH_LOG("%s", pn);
+		EXPECT_EQ(in->idx, req.index);
+		EXPECT_EQ(1, req.requests);
+		EXPECT_LT(last_quote, req.quote_id);
+		last_quote = req.quote_id;
+		ASSERT_GE(cap, need + 4096) TH_LOG("the test's own buffer");
+
+		/* len 0 and no buffer: -ENOSPC too */
+		req_init(&req, in->idx, nonce, 17, NULL, 0);
+		EXPECT_EQ(-ENOSPC, attest_ioctl(f, cmd, &req)) TH_LOG("%s", pn);
+		caused++;
+		EXPECT_LT(16, req.len);
+
+		/*
+		 * the retry with that size and a margin; the nonce beyond
+		 * nonce_len must not count
+		 */
+		req_init(&ok_req, in->idx, nonce, NONCE_MAX, buf, need + 4096);
+		ok_req.nonce_len = 17;
+		EXPECT_EQ(0, attest_ioctl(f, cmd, &ok_req)) TH_LOG("%s", pn);
+		caused++;
+		EXPECT_GE(need + 4096, ok_req.len);
+		EXPECT_EQ(in->idx, ok_req.index);
+		EXPECT_EQ(1, ok_req.requests);
+		EXPECT_LT(last_quote, ok_req.quote_id);
+		last_quote = ok_req.quote_id;
+		verify_bundle(&self->env, buf, ok_req.len, in->uuid, in->idx,
+			      nonce, 17, v);
+		EXPECT_STREQ("", v->why) TH_LOG("%s", pn);
+		EXPECT_EQ(ok_req.batches, v->h.batches);
+		EXPECT_EQ(ok_req.requests, v->h.nr_leaves);
+
+		/* the bundle to an unwritable buffer: -EFAULT */
+		ASSERT_EQ(0, att_status_read(&sf0));
+		none = mmap(NULL, cap, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		ASSERT_NE(MAP_FAILED, none);
+		req_init(&req, in->idx, nonce, 8, none, cap);
+		EXPECT_EQ(-EFAULT, attest_ioctl(f, cmd, &req))
+			TH_LOG("%s to a PROT_NONE buffer", pn);
+		munmap(none, cap);
+		req_init(&req, in->idx, nonce, 8,
+			 (void *)(uintptr_t)0xffff880000000000ULL, cap);
+		EXPECT_EQ(-EFAULT, attest_ioctl(f, cmd, &req))
+			TH_LOG("%s to a kernel address", pn);
+		efault_calls += 2;
+		ASSERT_EQ(0, att_status_read(&sf1));
+		/* whether a request with a bad buffer is quoted is the kernel's choice */
+		EXPECT_EQ(sf1.quotes - sf0.quotes,
+			  sf1.attestations - sf0.attestations);
+		EXPECT_TRUE(sf1.quotes - sf0.quotes == 0 ||
+			    sf1.quotes - sf0.quotes == 2)
+			TH_LOG("%s: %llu quotes for 2 requests with bad buffers", pn,
+			       (unsigned long long)(sf1.quotes - sf0.quotes));
+		caused += sf1.quotes - sf0.quotes;
+		efault_quoted += sf1.quotes - sf0.quotes;
+		last_quote += sf1.quotes - sf0.quotes;
+	}
+
+	/* the wrong device's ioctl */
+	req_init(&req, in->idx, nonce, 8, buf, cap);
+	EXPECT_EQ(-ENOTTY, attest_ioctl(fd, VTPM_MUX_IOC_ATTEST, &req));
+	EXPECT_EQ(-ENOTTY, attest_ioctl(self->ctl, VTPM_IOC_ATTEST, &req));
+
+	/* the control device, an index that does not exist */
+	{
+		static const uint32_t absent[] = { 0xffffffff, 0x7fffffff, 65536 };
+
+		for (unsigned int i = 0; i < ARRAY_LEN(absent); i++) {
+			req_init(&req, absent[i], nonce, 8, buf, cap);
+			EXPECT_EQ(-ENODEV, attest_ioctl(self->ctl,
+							VTPM_MUX_IOC_ATTEST, &req))
+				TH_LOG("index %u", absent[i]);
+		}
+	}
+
+	/* a destroyed instance: its open fd and its index */
+	gone = new_inst(_metadata, self, "attest-gone", false);
+	gfd = open(gone->dev, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, gfd);
+	ASSERT_EQ(0, mux_destroy(self->ctl, gone->idx));
+	gone->live = false;
+	req_init(&req, gone->idx, nonce, 8, buf, cap);
+	EXPECT_EQ(-ENODEV, attest_ioctl(gfd, VTPM_IOC_ATTEST, &req));
+	req_init(&req, gone->idx, nonce, 8, buf, cap);
+	EXPECT_EQ(-ENODEV, attest_ioctl(self->ctl, VTPM_MUX_IOC_ATTEST, &req));
+	close(gfd);
+
+	/* nobody: not the control device's ioctl, but its own /dev/vtpmN */
+	mine = new_inst(_metadata, self, "attest-nobody", true);
+	co_size = sizeof(*co) + cap;
+	co = mmap(NULL, co_size, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, co);
+	co->cap = cap;
+	co->ctl_attest = co->dev_attest = 1;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		child_run(co, mine, nonce + 3, 33);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ASSERT_EQ(0, co->stage) TH_LOG("the child failed at step %d", co->stage);
+	EXPECT_EQ(NOBODY, co->euid);
+	EXPECT_EQ(-EPERM, co->ctl_attest);
+	EXPECT_EQ(0, co->dev_attest);
+	if (!co->dev_attest) {
+		caused++;
+		EXPECT_EQ(mine->idx, co->req.index);
+		EXPECT_EQ(1, co->req.requests);
+		EXPECT_LT(last_quote, co->req.quote_id);
+		verify_bundle(&self->env, co->buf, co->req.len, mine->uuid,
+			      mine->idx, nonce + 3, 33, v);
+		EXPECT_STREQ("", v->why) TH_LOG("nobody's bundle");
+	}
+	munmap(co, co_size);
+
+	/* exactly what this test caused */
+	ASSERT_EQ(0, att_status_read(&s1));
+	EXPECT_STREQ("ok", s1.attestation);
+	EXPECT_EQ(caused, s1.quotes - s0.quotes)
+		TH_LOG("quotes %llu -> %llu", (unsigned long long)s0.quotes,
+		       (unsigned long long)s1.quotes);
+	EXPECT_EQ(caused, s1.attestations - s0.attestations)
+		TH_LOG("attestations %llu -> %llu",
+		       (unsigned long long)s0.attestations,
+		       (unsigned long long)s1.attestations);
+	TH_LOG("%llu requests quoted (%llu with bad buffers made %llu quotes)",
+	       (unsigned long long)caused, (unsigned long long)efault_calls,
+	       (unsigned long long)efault_quoted);
+	close(fd);
+	free(buf);
+	free(v);
+}
+
+/* ---- the AK files ---------------------------------------------------------------- */
+
+TEST_F(att, ak_files)
+{
+	uint8_t *pub, *name_txt, name[64], point[128];
+	size_t plen, nlen, ptlen = 0;
+	ssize_t n;
+	char group[64];
+	size_t glen = 0;
+
+	BEGIN();
+	ASSERT_EQ(0, read_whole(SECFS_AK_PUB, &pub, &plen));
+	ASSERT_EQ(0, read_whole(SECFS_AK_NAME, &name_txt, &nlen));
+	/* ak.name: one line of hex, 000b || SHA-256(TPMT_PUBLIC) */
+	ASSERT_LT(0, nlen);
+	ASSERT_EQ('\n', name_txt[nlen - 1]);
+	name_txt[nlen - 1] = '\0';
+	n = hex_decode((char *)name_txt, name, sizeof(name));
+	ASSERT_EQ(34, n) TH_LOG("ak.name: %s", name_txt);
+	EXPECT_EQ(0, memcmp(name, self->env.ak_name, 34))
+		TH_LOG("ak.name is not 000b || SHA-256(TPMT_PUBLIC of ak.pub)");
+
+	/* the PEM key is the ak.pub's, an ECC P-256 point */
+	ASSERT_EQ(1, EVP_PKEY_is_a(self->env.ak, "EC"));
+	ASSERT_EQ(1, EVP_PKEY_get_utf8_string_param(self->env.ak,
+						    OSSL_PKEY_PARAM_GROUP_NAME,
+						    group, sizeof(group), &glen));
+	EXPECT_STREQ("prime256v1", group);
+	ASSERT_EQ(1, EVP_PKEY_get_octet_string_param(self->env.ak,
+						     OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+						     point, sizeof(point), &ptlen));
+	ASSERT_EQ(65, ptlen);
+	ASSERT_EQ(4, point[0]);
+	{
+		struct rdr r = { .p = pub + 2, .len = plen - 2 };
+		uint16_t type = rn(&r, 2), name_alg = rn(&r, 2);
+		uint32_t attrs = rn(&r, 4);
+		uint16_t policy = rn(&r, 2), sym, scheme, scheme_hash = 0,
+			 curve, kdf;
+		const uint8_t *x, *y;
+		unsigned int xl, yl;
+
+		rb(&r, policy);
+		sym = rn(&r, 2);
+		if (sym != ALG_NULL)
+			rn(&r, 4);	/* keyBits, mode */
+		scheme = rn(&r, 2);
+		if (scheme != ALG_NULL)
+			scheme_hash = rn(&r, 2);
+		curve = rn(&r, 2);
+		kdf = rn(&r, 2);
+		if (kdf != ALG_NULL)
+			rn(&r, 2);
+		xl = rn(&r, 2);
+		x = rb(&r, xl);
+		yl = rn(&r, 2);
+		y = rb(&r, yl);
+		ASSERT_FALSE(r.err) TH_LOG("ak.pub: TPMT_PUBLIC truncated");
+		EXPECT_EQ(r.len, r.pos) TH_LOG("ak.pub: bytes after TPMT_PUBLIC");
+		EXPECT_EQ(ALG_ECC, type);
+		ASSERT_EQ(32, xl);
+		ASSERT_EQ(32, yl);
+		EXPECT_EQ(0, memcmp(point + 1, x, 32)) TH_LOG("ak.pem's x is not ak.pub's");
+		EXPECT_EQ(0, memcmp(point + 33, y, 32)) TH_LOG("ak.pem's y is not ak.pub's");
+		if (self->env.default_ak) {
+			/* the template of attestation.md */
+			EXPECT_EQ(ALG_SHA256, name_alg);
+			EXPECT_EQ(AK_ATTRS, attrs);
+			EXPECT_EQ(0, policy);
+			EXPECT_EQ(ALG_NULL, sym);
+			EXPECT_EQ(ALG_ECDSA, scheme);
+			EXPECT_EQ(ALG_SHA256, scheme_hash);
+			EXPECT_EQ(ECC_NIST_P256, curve);
+			EXPECT_EQ(ALG_NULL, kdf);
+		}
+	}
+	free(pub);
+	free(name_txt);
+}
+
+/* ---- one honest bundle -------------------------------------------------------- */
+
+/* the mux PCR now in every hardware bank, and the SHA-256 of them */
+static long hw_mux_pcr(const struct env *e, uint8_t vals[][64], uint8_t dig[32])
+{
+	long rc = hw_pcr_read(e->pcr, e->nbanks, e->algs, vals);
+
+	if (!rc)
+		pcr_digest(e, vals, dig);
+	return rc;
+}
+
+/* one attestation with nothing else running, and what to compare it with */
+static void quiet_attest(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(att) *self, const struct inst *in,
+			 int fd, bool control, struct verdict *v,
+			 uint8_t **bundle, size_t *blen,
+			 struct vtpm_attest_req *req, uint8_t *nonce,
+			 unsigned int nlen)
+{
+	const struct env *e = &self->env;
+	uint8_t *before, *after, *buf;
+	size_t lb, la, cap;
+	uint64_t bb, ba, clock0, clock1;
+	uint32_t rc0, rc1, rs0, rs1;
+	uint8_t hw[VTPM_MAX_BANKS][64], hwdig[32];
+	const char *path = control ? "control" : "device";
+
+	ASSERT_EQ(1, RAND_bytes(nonce, nlen));
+	ASSERT_EQ(0, hw_read_clock(&clock0, &rc0, &rs0));
+	ASSERT_EQ(0, view_ioctl(fd, false, &before, &lb, &bb));
+	cap = lb + BUNDLE_OVERHEAD;
+	buf = malloc(cap);
+	ASSERT_NE(NULL, buf);
+	req_init(req, control ? in->idx : 0, nonce, nlen, buf, cap);
+	ASSERT_EQ(0, attest_ioctl(control ? self->ctl : fd,
+				  control ? VTPM_MUX_IOC_ATTEST : VTPM_IOC_ATTEST,
+				  req)) TH_LOG("%s path", path);
+	/* right after: the hardware PCR, the clock, the view again */
+	ASSERT_EQ(0, hw_mux_pcr(e, hw, hwdig));
+	ASSERT_EQ(0, hw_read_clock(&clock1, &rc1, &rs1));
+	ASSERT_EQ(0, view_ioctl(fd, false, &after, &la, &ba));
+	*bundle = buf;
+	*blen = req->len;
+
+	verify_bundle(e, buf, req->len, in->uuid, in->idx, nonce, nlen, v);
+	ASSERT_STREQ("", v->why) TH_LOG("%s path", path);
+
+	/* the ioctl's own answer */
+	EXPECT_EQ(in->idx, req->index);
+	EXPECT_GE(cap, req->len);
+	EXPECT_EQ(v->h.batches, req->batches);
+	EXPECT_EQ(1, req->requests);
+	EXPECT_NE(0, req->quote_id);
+	/* a lone request */
+	EXPECT_EQ(1, v->h.nr_leaves);
+	EXPECT_EQ(0, v->h.leaf_index);
+	EXPECT_EQ(0, v->h.path_len);
+	/* the log as GET_LOG showed it just before and just after */
+	EXPECT_EQ(bb, v->h.batches) TH_LOG("%s path: GET_LOG before", path);
+	EXPECT_EQ(ba, v->h.batches) TH_LOG("%s path: GET_LOG after", path);
+	EXPECT_EQ(lb, v->h.view_len);
+	if (lb == v->h.view_len) {
+		EXPECT_EQ(0, memcmp(before, v->h.view, lb))
+			TH_LOG("%s path: the view is not GET_LOG's", path);
+	}
+	if (la == v->h.view_len) {
+		EXPECT_EQ(0, memcmp(after, v->h.view, la));
+	}
+	/* the hardware PCR just after is the quoted one, and the replay's */
+	EXPECT_EQ(0, memcmp(hwdig, v->q.pcr_digest, 32))
+		TH_LOG("%s path: pcrDigest is not SHA-256 of PCR %u read from %s",
+		       path, e->pcr, HW_TPM);
+	for (unsigned int k = 0; k < e->nbanks; k++) {
+		EXPECT_EQ(0, memcmp(hw[k], v->w.pcr[k], e->sizes[k]))
+			TH_LOG("bank %04x: the view replays to another value than the hardware's",
+			       e->algs[k]);
+	}
+	/* the quote was made between the two clock reads, in this boot */
+	EXPECT_LE(clock0, v->q.clock);
+	EXPECT_GE(clock1, v->q.clock);
+	EXPECT_EQ(rc0, v->q.reset_count);
+	EXPECT_EQ(rc0, v->g.reset_count);
+	free(before);
+	free(after);
+}
+
+TEST_F_TIMEOUT(att, honest_bundle, 300)
+{
+	const struct env *e = &self->env;
+	struct verdict *v = calloc(2, sizeof(*v));
+	struct vtpm_mux_info info;
+	struct vtpm_attest_req req[2];
+	uint8_t *bundle[2], nonce[2][NONCE_MAX], *t;
+	size_t blen[2];
+	struct banks bk;
+	struct model *m = calloc(1, sizeof(*m));
+	uint8_t cmd[1024], d[VTPM_MAX_BANKS][64];
+	const uint8_t *dp[VTPM_MAX_BANKS];
+	static const unsigned int pcrs[] = { 0, 7, 10, 16, 23 };
+	char why[512];
+	struct inst *in;
+	int fd;
+
+	BEGIN();
+	ASSERT_NE(NULL, v);
+	ASSERT_NE(NULL, m);
+	in = new_inst(_metadata, self, "attest-honest", false);
+	ASSERT_EQ(0, mux_info(self->ctl, in->idx, &info));
+	EXPECT_EQ(0, memcmp(info.uuid, in->uuid, 16));
+	ASSERT_EQ(0, get_banks(self->ctl, in->idx, &bk));
+	ASSERT_EQ(e->nbanks, bk.n);
+	fd = open(in->dev, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+
+	/* Startup and some extends through raw commands, modelled here */
+	model_init(m, &bk);
+	ASSERT_EQ(0, startup_clear(fd));
+	for (unsigned int i = 0; i < ARRAY_LEN(pcrs); i++) {
+		ASSERT_EQ(1, RAND_bytes(d[0], 32));
+		ASSERT_EQ(0, cmd_rc(fd, cmd, build_pcr_extend(cmd, pcrs[i],
+							      ALG_SHA256,
+							      d[0], 32)));
+		for (unsigned int b = 0; b < bk.n; b++)
+			if (bk.alg[b] == ALG_SHA256)
+				model_extend(m, &bk, pcrs[i], b, d[0]);
+	}
+	for (unsigned int b = 0; b < bk.n; b++) {
+		ASSERT_EQ(1, RAND_bytes(d[b], bk.size[b]));
+		dp[b] = d[b];
+	}
+	ASSERT_EQ(0, cmd_rc(fd, cmd, build_pcr_extend_multi(cmd, 4, bk.n,
+							    bk.alg, dp)));
+	for (unsigned int b = 0; b < bk.n; b++)
+		model_extend(m, &bk, 4, b, d[b]);
+
+	for (int p = 0; p < 2; p++) {
+		quiet_attest(_metadata, self, in, fd, p == 1, &v[p],
+			     &bundle[p], &blen[p], &req[p], nonce[p],
+			     p ? 64 : 32);
+		EXPECT_EQ(0, memcmp(info.uuid, v[p].h.uuid, 16));
+		/* the tenant's vPCRs, reconstructed from the view */
+		cmp_vpcrs(e->r, &bk, m->v, p ? "control path" : "device path",
+			  why, sizeof(why));
+		EXPECT_STREQ("", why);
+	}
+	/* two requests, two quotes, same log position, different nonces */
+	EXPECT_EQ(req[0].quote_id + 1, req[1].quote_id);
+	EXPECT_EQ(v[0].h.batches, v[1].h.batches);
+	EXPECT_NE(0, memcmp(v[0].q.extra, v[1].q.extra, 32));
+	EXPECT_EQ(0, memcmp(v[0].q.pcr_digest, v[1].q.pcr_digest, 32));
+	EXPECT_EQ(0, memcmp(v[0].g.log_id, v[1].g.log_id, 16));
+
+	/* the checks above are not blind: tampered copies fail them */
+	t = malloc(blen[0]);
+	ASSERT_NE(NULL, t);
+	{
+		const struct hb *h = &v[0].h;
+		struct {
+			size_t off;
+			const char *what;
+		} tamper[] = {
+			{ h->o_batches + 7, "batches" },
+			{ h->o_nonce_len + 1, "nonce" },
+			{ h->o_uuid + 5, "uuid" },
+			{ h->o_attest_len + 2 + h->attest_len - 1, "pcrDigest in attest" },
+			{ h->o_sig_len + 2 + h->sig_len - 1, "signature" },
+			{ h->o_view_len + 4 + h->view_len - 1, "last byte of the view" },
+			{ h->o_view_len + 4 + h->view_len / 2, "middle of the view" },
+		};
+		uint8_t wrong_nonce[NONCE_MAX];
+		struct verdict *tv = calloc(1, sizeof(*tv));
+
+		ASSERT_NE(NULL, tv);
+		for (unsigned int i = 0; i < ARRAY_LEN(tamper); i++) {
+			memcpy(t, bundle[0], blen[0]);
+			t[tamper[i].off] ^= 0x01;
+			verify_bundle(e, t, blen[0], in->uuid, in->idx,
+				      nonce[0], 32, tv);
+			EXPECT_STRNE("", tv->why)
+				TH_LOG("a bundle with a flipped bit in %s passes",
+				       tamper[i].what);
+		}
+		/* another nonce: the request value differs */
+		memcpy(wrong_nonce, nonce[0], 32);
+		wrong_nonce[0] ^= 0x80;
+		verify_bundle(e, bundle[0], blen[0], in->uuid, in->idx,
+			      wrong_nonce, 32, tv);
+		EXPECT_STRNE("", tv->why);
+		/* the other path's bundle claims another extraData */
+		EXPECT_NE(0, memcmp(v[1].leaf, v[0].q.extra, 32));
+		free(tv);
+	}
+	free(t);
+	for (int p = 0; p < 2; p++)
+		free(bundle[p]);
+	close(fd);
+	free(m);
+	free(v);
+}
+
+/* ---- batching ---------------------------------------------------------------- */
+
+#define NATT	64
+#define NEXT	16
+
+struct burst {
+	pthread_barrier_t go;
+	atomic_int done;
+};
+
+struct attester {
+	pthread_t th;
+	struct burst *b;
+	struct inst *in;
+	int fd;
+	uint8_t nonce[NONCE_MAX];
+	unsigned int nlen;
+	uint8_t *buf;
+	size_t cap;
+	struct vtpm_attest_req req;
+	int ret;
+	double secs;
+};
+
+struct extender {
+	pthread_t th;
+	struct burst *b;
+	struct inst *in;
+	int fd;
+	unsigned int id;
+	uint64_t n;
+	long rc;
+};
+
+static void *attester_main(void *arg)
+{
+	struct attester *a = arg;
+	double t0;
+
+	req_init(&a->req, 0, a->nonce, a->nlen, a->buf, a->cap);
+	pthread_barrier_wait(&a->b->go);
+	t0 = now_s();
+	a->ret = attest_ioctl(a->fd, VTPM_IOC_ATTEST, &a->req);
+	a->secs = now_s() - t0;
+	return NULL;
+}
+
+static void *extender_main(void *arg)
+{
+	struct extender *x = arg;
+	uint8_t cmd[256], d[32], seed[12];
+
+	pthread_barrier_wait(&x->b->go);
+	while (!atomic_load(&x->b->done)) {
+		put_be32(seed, x->id);
+		put_be64(seed + 4, x->n);
+		ossl_digest(ALG_SHA256, seed, sizeof(seed), d);
+		x->rc = cmd_rc(x->fd, cmd, build_pcr_extend(cmd, x->n % 16,
+							    ALG_SHA256, d, 32));
+		if (x->rc)
+			break;
+		x->n++;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+TEST_F_TIMEOUT(att, batching, 600)
+{
+	const struct env *e = &self->env;
+	struct attester *at = calloc(NATT, sizeof(*at));
+	struct extender *ex = calloc(NEXT, sizeof(*ex));
+	struct verdict *v = calloc(NATT, sizeof(*v));
+	uint8_t (*values)[32] = calloc(NATT, 32);
+	uint64_t ids[NATT], extends = 0;
+	struct att_status s0, s1;
+	struct burst b;
+	char label[64], sizes[512] = "";
+	unsigned int nq = 0;
+	size_t cap;
+	double t0, slowest = 0;
+
+	BEGIN();
+	ASSERT_NE(NULL, at);
+	ASSERT_NE(NULL, ex);
+	ASSERT_NE(NULL, v);
+	ASSERT_NE(NULL, values);
+	atomic_init(&b.done, 0);
+	ASSERT_EQ(0, pthread_barrier_init(&b.go, NULL, NATT + NEXT + 1));
+
+	for (unsigned int i = 0; i < NEXT; i++) {
+		snprintf(label, sizeof(label), "attest-ext-%u", i);
+		ex[i].in = new_inst(_metadata, self, label, false);
+		ex[i].fd = open(ex[i].in->dev, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, ex[i].fd);
+		ASSERT_EQ(0, startup_clear(ex[i].fd));
+		ex[i].b = &b;
+		ex[i].id = i;
+	}
+	for (unsigned int i = 0; i < NATT; i++) {
+		snprintf(label, sizeof(label), "attest-burst-%u", i);
+		at[i].in = new_inst(_metadata, self, label, false);
+		at[i].fd = open(at[i].in->dev, O_RDWR | O_CLOEXEC);
+		ASSERT_LE(0, at[i].fd);
+	}
+	/* room for the view as it is now and what the extenders add */
+	cap = view_size(at[NATT - 1].fd) + (1 << 20);
+	for (unsigned int i = 0; i < NATT; i++) {
+		at[i].b = &b;
+		at[i].nlen = 8 + i % (NONCE_MAX - 7);	/* 8..64 */
+		ASSERT_EQ(1, RAND_bytes(at[i].nonce, at[i].nlen));
+		for (unsigned int j = 0; j < i; j++) {	/* distinct nonces */
+			ASSERT_FALSE(at[j].nlen == at[i].nlen &&
+				     !memcmp(at[j].nonce, at[i].nonce, at[i].nlen));
+		}
+		at[i].cap = cap;
+		at[i].buf = malloc(cap);
+		ASSERT_NE(NULL, at[i].buf);
+	}
+
+	ASSERT_EQ(0, att_status_read(&s0));
+	for (unsigned int i = 0; i < NEXT; i++) {
+		ASSERT_EQ(0, pthread_create(&ex[i].th, NULL, extender_main,
+					    &ex[i]));
+	}
+	for (unsigned int i = 0; i < NATT; i++) {
+		ASSERT_EQ(0, pthread_create(&at[i].th, NULL, attester_main,
+					    &at[i]));
+	}
+	pthread_barrier_wait(&b.go);
+	t0 = now_s();
+	for (unsigned int i = 0; i < NATT; i++)
+		pthread_join(at[i].th, NULL);
+	t0 = now_s() - t0;
+	atomic_store(&b.done, 1);
+	for (unsigned int i = 0; i < NEXT; i++) {
+		pthread_join(ex[i].th, NULL);
+		EXPECT_EQ(0, ex[i].rc) TH_LOG("extender %u: rc 0x%lx", i, ex[i].rc);
+		extends += ex[i].n;
+		close(ex[i].fd);
+	}
+	ASSERT_EQ(0, att_status_read(&s1));
+
+	/* every request answered, every bundle verifies on its own */
+	for (unsigned int i = 0; i < NATT; i++) {
+		struct attester *a = &at[i];
+
+		ASSERT_EQ(0, a->ret) TH_LOG("attester %u (vtpm%u)", i, a->in->idx);
+		if (a->secs > slowest)
+			slowest = a->secs;
+		verify_bundle(e, a->buf, a->req.len, a->in->uuid, a->in->idx,
+			      a->nonce, a->nlen, &v[i]);
+		EXPECT_STREQ("", v[i].why) TH_LOG("attester %u (vtpm%u)", i,
+						  a->in->idx);
+		EXPECT_EQ(a->in->idx, a->req.index);
+		EXPECT_EQ(a->req.batches, v[i].h.batches);
+		EXPECT_EQ(a->req.requests, v[i].h.nr_leaves);
+		EXPECT_LT(s0.quotes, a->req.quote_id);
+		EXPECT_GE(s1.quotes, a->req.quote_id);
+		ids[i] = a->req.quote_id;
+		close(a->fd);
+	}
+	if (_metadata->passed == 0)
+		goto out;
+
+	/* per quote: the same quote, one leaf each, a root recomputed here */
+	qsort(ids, NATT, sizeof(ids[0]), cmp_u64);
+	for (unsigned int i = 0; i < NATT; i++) {
+		uint64_t id = ids[i];
+		unsigned int n = 0, first = NATT;
+		bool seen[NATT] = { false };
+		uint8_t root[32];
+		size_t o;
+
+		if (i && ids[i - 1] == id)
+			continue;
+		nq++;
+		for (unsigned int j = 0; j < NATT; j++) {
+			const struct hb *h = &v[j].h, *f;
+
+			if (at[j].req.quote_id != id)
+				continue;
+			n++;
+			if (first == NATT) {
+				first = j;
+				continue;
+			}
+			f = &v[first].h;
+			EXPECT_TRUE(h->attest_len == f->attest_len &&
+				    !memcmp(h->attest, f->attest, h->attest_len))
+				TH_LOG("quote %llu: attesters %u and %u got different TPMS_ATTEST",
+				       (unsigned long long)id, first, j);
+			EXPECT_TRUE(h->sig_len == f->sig_len &&
+				    !memcmp(h->sig, f->sig, h->sig_len))
+				TH_LOG("quote %llu: attesters %u and %u got different signatures",
+				       (unsigned long long)id, first, j);
+			EXPECT_EQ(f->batches, h->batches)
+				TH_LOG("quote %llu", (unsigned long long)id);
+		}
+		for (unsigned int j = 0; j < NATT; j++) {
+			const struct hb *h = &v[j].h;
+
+			if (at[j].req.quote_id != id)
+				continue;
+			EXPECT_EQ(n, h->nr_leaves) TH_LOG("quote %llu", (unsigned long long)id);
+			EXPECT_EQ(n, at[j].req.requests);
+			ASSERT_GT(n, h->leaf_index);
+			EXPECT_FALSE(seen[h->leaf_index])
+				TH_LOG("quote %llu: leaf %u twice",
+				       (unsigned long long)id, h->leaf_index);
+			seen[h->leaf_index] = true;
+			memcpy(values[h->leaf_index], v[j].value, 32);
+		}
+		/* n distinct indices below n: each of 0..n-1 once */
+		mt_root((const uint8_t (*)[32])values, n, root);
+		EXPECT_EQ(0, memcmp(root, v[first].q.extra, 32))
+			TH_LOG("quote %llu: extraData is not the RFC 6962 root of its %u request values",
+			       (unsigned long long)id, n);
+		o = strlen(sizes);
+		snprintf(sizes + o, sizeof(sizes) - o, " %u", n);
+	}
+	ksft_print_msg("%u attestations answered by %u hardware quotes\n",
+		       NATT, nq);
+	ksft_print_msg("requests per quote:%s; %.2f s for all, the slowest %.2f s; %llu extends meanwhile\n",
+		       sizes, t0, slowest, (unsigned long long)extends);
+	EXPECT_GT(NATT, nq);
+	EXPECT_EQ(nq, s1.quotes - s0.quotes);
+	EXPECT_EQ(NATT, s1.attestations - s0.attestations);
+	EXPECT_LT(0, extends);
+out:
+	for (unsigned int i = 0; i < NATT; i++)
+		free(at[i].buf);
+	pthread_barrier_destroy(&b.go);
+	free(values);
+	free(v);
+	free(ex);
+	free(at);
+}
+
+/* ---- what was acknowledged before a request is in its view ------------------------ */
+
+struct acker {
+	pthread_t th;
+	const char *dev;
+	atomic_uint acked;	/* extends acknowledged: 0..acked-1 */
+	atomic_int stop;
+	long rc;
+};
+
+/* the i-th digest the acker extends */
+static void ack_digest(uint32_t i, uint8_t out[32])
+{
+	uint8_t seed[9] = "acked";
+
+	put_be32(seed + 5, i);
+	ossl_digest(ALG_SHA256, seed, sizeof(seed), out);
+}
+
+static void *acker_main(void *arg)
+{
+	struct acker *a = arg;
+	uint8_t cmd[256], d[32];
+	int fd = open(a->dev, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		a->rc = -errno;
+		return NULL;
+	}
+	for (uint32_t i = 0; !atomic_load(&a->stop); i++) {
+		ack_digest(i, d);
+		a->rc = cmd_rc(fd, cmd, build_pcr_extend(cmd, 16, ALG_SHA256,
+							 d, 32));
+		if (a->rc)
+			break;
+		atomic_store(&a->acked, i + 1);
+	}
+	close(fd);
+	return NULL;
+}
+
+/* the sha256 digests of instance uuid's EXTEND records, in log order */
+struct ext_list {
+	const uint8_t *uuid;
+	unsigned int n, cap;
+	uint8_t (*d)[32];
+	bool bad;
+};
+
+static int ext_entry(void *ctx, const struct walk_entry *e)
+{
+	struct ext_list *l = ctx;
+
+	if (e->form != VTPM_ENTRY_CLEAR || body_type(e->body) != REC_EXTEND ||
+	    memcmp(body_uuid(e->body), l->uuid, 16))
+		return 0;
+	/* count 1: u16 alg, its digest */
+	if (body_count(e->body) != 1 || e->blen < 31 + 2 + 32 ||
+	    get_be16(e->body + 31) != ALG_SHA256 || l->n == l->cap) {
+		l->bad = true;
+		return 0;
+	}
+	memcpy(l->d[l->n++], e->body + 33, 32);
+	return 0;
+}
+
+TEST_F_TIMEOUT(att, acked_changes_in_view, 300)
+{
+	const struct env *e = &self->env;
+	struct verdict *v = calloc(1, sizeof(*v));
+	struct acker a = { 0 };
+	struct inst *in;
+	struct ext_list l = { 0 };
+	struct walk w = { 0 };
+	unsigned int last = 0;
+	int fd;
+
+	BEGIN();
+	ASSERT_NE(NULL, v);
+	in = new_inst(_metadata, self, "attest-acked", false);
+	fd = open(in->dev, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, startup_clear(fd));
+	a.dev = in->dev;
+	atomic_init(&a.acked, 0);
+	atomic_init(&a.stop, 0);
+	ASSERT_EQ(0, pthread_create(&a.th, NULL, acker_main, &a));
+
+	for (int round = 0; round < 5; round++) {
+		struct vtpm_attest_req req;
+		uint8_t nonce[16], *buf, want[32];
+		unsigned int k, m;
+		double deadline = now_s() + 30;
+		size_t cap;
+
+		cap = view_size(fd) + BUNDLE_OVERHEAD;
+		buf = malloc(cap);
+		ASSERT_NE(NULL, buf);
+		ASSERT_EQ(1, RAND_bytes(nonce, sizeof(nonce)));
+		/*
+		 * let it get ahead a little, then take what it has
+		 * acknowledged and ask at once
+		 */
+		while (atomic_load(&a.acked) < last + 2 && now_s() < deadline &&
+		       !a.rc)
+			usleep(1000);
+		ASSERT_EQ(0, a.rc) TH_LOG("the extender: 0x%lx", a.rc);
+		k = atomic_load(&a.acked);
+		req_init(&req, 0, nonce, sizeof(nonce), buf, cap);
+		ASSERT_EQ(0, attest_ioctl(fd, VTPM_IOC_ATTEST, &req));
+		m = atomic_load(&a.acked);
+		ASSERT_LE(last + 2, k) TH_LOG("the extender does not get on");
+		verify_bundle(e, buf, req.len, in->uuid, in->idx, nonce,
+			      sizeof(nonce), v);
+		ASSERT_STREQ("", v->why) TH_LOG("round %d", round);
+
+		/* the instance's extends in the view: 0..j-1, k <= j <= m + 1 */
+		free(l.d);
+		l = (struct ext_list){ .uuid = in->uuid, .cap = m + 2 };
+		l.d = calloc(l.cap, 32);
+		ASSERT_NE(NULL, l.d);
+		w = (struct walk){ .on_entry = ext_entry, .ctx = &l };
+		ASSERT_EQ(0, walk_log(v->h.view, v->h.view_len, &w));
+		EXPECT_FALSE(l.bad);
+		EXPECT_LE(k, l.n)
+			TH_LOG("round %d: %u extends acknowledged before the request, %u in the view",
+			       round, k, l.n);
+		EXPECT_GE(m + 1, l.n)
+			TH_LOG("round %d: %u extends in the view, only %u acknowledged after it",
+			       round, l.n, m);
+		for (unsigned int i = 0; i < l.n; i++) {
+			ack_digest(i, want);
+			EXPECT_EQ(0, memcmp(want, l.d[i], 32))
+				TH_LOG("round %d: extend %u in the view is not the %u-th sent",
+				       round, i, i);
+		}
+		TH_LOG("round %d: %u acknowledged before, %u in the view, %u after; %u requests in quote %llu",
+		       round, k, l.n, m, req.requests,
+		       (unsigned long long)req.quote_id);
+		last = k;
+		free(buf);
+	}
+	atomic_store(&a.stop, 1);
+	pthread_join(a.th, NULL);
+	EXPECT_EQ(0, a.rc);
+	free(l.d);
+	close(fd);
+	free(v);
+}
+
+TEST_HARNESS_MAIN
