@@ -116,34 +116,6 @@ static double now_s(void)
 
 /* ---- bytes and hashes ---------------------------------------------------- */
 
-struct rdr {
-	const uint8_t *p;
-	size_t len, pos;
-	bool err;
-};
-
-static const uint8_t *rb(struct rdr *r, size_t n)
-{
-	const uint8_t *q;
-
-	if (r->err || r->len - r->pos < n) {
-		r->err = true;
-		return NULL;
-	}
-	q = r->p + r->pos;
-	r->pos += n;
-	return q;
-}
-
-static uint64_t rn(struct rdr *r, int bytes)
-{
-	const uint8_t *q = rb(r, bytes);
-	uint64_t v = 0;
-
-	for (int i = 0; q && i < bytes; i++)
-		v = v << 8 | q[i];
-	return v;
-}
 
 struct part {
 	const void *p;
@@ -276,53 +248,53 @@ struct hb {
 
 static const char *hb_parse(const uint8_t *b, size_t len, struct hb *h)
 {
-	struct rdr r = { .p = b, .len = len };
+	struct rd r = { .p = b, .len = len };
 	const uint8_t *q;
 
 	memset(h, 0, sizeof(*h));
-	q = rb(&r, 8);
+	q = rd_bytes(&r, 8);
 	if (!q || memcmp(q, BUNDLE_MAGIC, 8))
 		return "magic is not VTPMATT\\0";
-	if (rn(&r, 2) != 1)
+	if (rd_be(&r, 2) != 1)
 		return "version is not 1";
-	if (rn(&r, 2) != 0 || r.err)
+	if (rd_be(&r, 2) != 0 || r.err)
 		return "reserved is not 0";
 	h->o_uuid = r.pos;
-	q = rb(&r, 16);
+	q = rd_bytes(&r, 16);
 	if (!q)
 		return "truncated in uuid";
 	memcpy(h->uuid, q, 16);
 	h->o_batches = r.pos;
-	h->batches = rn(&r, 8);
+	h->batches = rd_be(&r, 8);
 	h->o_nonce_len = r.pos;
-	h->nonce_len = rn(&r, 1);
+	h->nonce_len = rd_be(&r, 1);
 	if (r.err || !h->nonce_len || h->nonce_len > NONCE_MAX)
 		return "nonce_len not 1..64";
-	h->nonce = rb(&r, h->nonce_len);
+	h->nonce = rd_bytes(&r, h->nonce_len);
 	h->o_leaf = r.pos;
-	h->leaf_index = rn(&r, 4);
-	h->nr_leaves = rn(&r, 4);
+	h->leaf_index = rd_be(&r, 4);
+	h->nr_leaves = rd_be(&r, 4);
 	if (r.err || !h->nr_leaves || h->nr_leaves > 65536 ||
 	    h->leaf_index >= h->nr_leaves)
 		return "leaf_index or nr_leaves out of range";
 	h->o_path_len = r.pos;
-	h->path_len = rn(&r, 1);
+	h->path_len = rd_be(&r, 1);
 	if (r.err || h->path_len > 16)
 		return "path_len above 16";
-	h->path = rb(&r, 32 * (size_t)h->path_len);
+	h->path = rd_bytes(&r, 32 * (size_t)h->path_len);
 	h->o_attest_len = r.pos;
-	h->attest_len = rn(&r, 2);
-	h->attest = rb(&r, h->attest_len);
+	h->attest_len = rd_be(&r, 2);
+	h->attest = rd_bytes(&r, h->attest_len);
 	if (r.err || !h->attest_len || h->attest_len > 1024)
 		return "attest missing, truncated or above 1024 bytes";
 	h->o_sig_len = r.pos;
-	h->sig_len = rn(&r, 2);
-	h->sig = rb(&r, h->sig_len);
+	h->sig_len = rd_be(&r, 2);
+	h->sig = rd_bytes(&r, h->sig_len);
 	if (r.err || !h->sig_len || h->sig_len > 1024)
 		return "sig missing, truncated or above 1024 bytes";
 	h->o_view_len = r.pos;
-	h->view_len = rn(&r, 4);
-	h->view = rb(&r, h->view_len);
+	h->view_len = rd_be(&r, 4);
+	h->view = rd_bytes(&r, h->view_len);
 	if (r.err || !h->view_len)
 		return "view missing or truncated";
 	if (r.pos != len)
@@ -385,42 +357,42 @@ struct quote {
 
 static const char *quote_parse(const uint8_t *a, size_t len, struct quote *q)
 {
-	struct rdr r = { .p = a, .len = len };
+	struct rd r = { .p = a, .len = len };
 
 	memset(q, 0, sizeof(*q));
-	q->magic = rn(&r, 4);
-	q->type = rn(&r, 2);
-	q->signer_len = rn(&r, 2);
-	q->signer = rb(&r, q->signer_len);
-	q->extra_len = rn(&r, 2);
-	q->extra = rb(&r, q->extra_len);
-	q->clock = rn(&r, 8);
-	q->reset_count = rn(&r, 4);
-	q->restart_count = rn(&r, 4);
-	q->safe = rn(&r, 1);
-	q->fw = rn(&r, 8);
+	q->magic = rd_be(&r, 4);
+	q->type = rd_be(&r, 2);
+	q->signer_len = rd_be(&r, 2);
+	q->signer = rd_bytes(&r, q->signer_len);
+	q->extra_len = rd_be(&r, 2);
+	q->extra = rd_bytes(&r, q->extra_len);
+	q->clock = rd_be(&r, 8);
+	q->reset_count = rd_be(&r, 4);
+	q->restart_count = rd_be(&r, 4);
+	q->safe = rd_be(&r, 1);
+	q->fw = rd_be(&r, 8);
 	if (r.err)
 		return "TPMS_ATTEST truncated";
 	if (q->magic != TPM_GENERATED_VALUE)
 		return "magic is not TPM_GENERATED_VALUE";
 	if (q->type != ST_ATTEST_QUOTE)
 		return "type is not TPM_ST_ATTEST_QUOTE";
-	q->nsel = rn(&r, 4);
+	q->nsel = rd_be(&r, 4);
 	if (q->nsel > VTPM_MAX_BANKS)
 		return "more selections than banks";
 	for (uint32_t i = 0; i < q->nsel; i++) {
 		const uint8_t *s;
 
-		q->sel_alg[i] = rn(&r, 2);
-		q->sel_size[i] = rn(&r, 1);
+		q->sel_alg[i] = rd_be(&r, 2);
+		q->sel_size[i] = rd_be(&r, 1);
 		if (q->sel_size[i] > 4)
 			return "sizeofSelect above 4";
-		s = rb(&r, q->sel_size[i]);
+		s = rd_bytes(&r, q->sel_size[i]);
 		for (unsigned int j = 0; s && j < q->sel_size[i]; j++)
 			q->sel_bits[i] |= (uint32_t)s[j] << (8 * j);
 	}
-	q->pcr_digest_len = rn(&r, 2);
-	q->pcr_digest = rb(&r, q->pcr_digest_len);
+	q->pcr_digest_len = rd_be(&r, 2);
+	q->pcr_digest = rd_bytes(&r, q->pcr_digest_len);
 	if (r.err)
 		return "TPMS_QUOTE_INFO truncated";
 	if (r.pos != len)
@@ -432,7 +404,7 @@ static const char *quote_parse(const uint8_t *a, size_t len, struct quote *q)
 static const char *sig_verify(EVP_PKEY *pk, const uint8_t *msg, size_t mlen,
 			      const uint8_t *sig, size_t slen)
 {
-	struct rdr r = { .p = sig, .len = slen };
+	struct rd r = { .p = sig, .len = slen };
 	const uint8_t *R, *S;
 	unsigned int rlen, sl;
 	ECDSA_SIG *es = NULL;
@@ -442,14 +414,14 @@ static const char *sig_verify(EVP_PKEY *pk, const uint8_t *msg, size_t mlen,
 	const char *why = NULL;
 	int dlen;
 
-	if (rn(&r, 2) != ALG_ECDSA)
+	if (rd_be(&r, 2) != ALG_ECDSA)
 		return "sigAlg is not TPM_ALG_ECDSA";
-	if (rn(&r, 2) != ALG_SHA256)
+	if (rd_be(&r, 2) != ALG_SHA256)
 		return "hash is not TPM_ALG_SHA256";
-	rlen = rn(&r, 2);
-	R = rb(&r, rlen);
-	sl = rn(&r, 2);
-	S = rb(&r, sl);
+	rlen = rd_be(&r, 2);
+	R = rd_bytes(&r, rlen);
+	sl = rd_be(&r, 2);
+	S = rd_bytes(&r, sl);
 	if (r.err || !rlen || !sl)
 		return "TPMS_SIGNATURE_ECDSA truncated";
 	if (r.pos != slen)
@@ -496,7 +468,7 @@ struct genesis {
 static int genesis_entry(void *ctx, const struct walk_entry *e)
 {
 	struct genesis *g = ctx;
-	struct rdr r;
+	struct rd r;
 	const uint8_t *id;
 	size_t xlen;
 
@@ -511,24 +483,24 @@ static int genesis_entry(void *ctx, const struct walk_entry *e)
 	g->why = "GENESIS x malformed";
 	if (33 + xlen != e->blen)
 		return -EPROTO;
-	r = (struct rdr){ .p = e->body + 33, .len = xlen };
-	g->hw_pcr = rn(&r, 4);
-	g->nb = rn(&r, 1);
+	r = (struct rd){ .p = e->body + 33, .len = xlen };
+	g->hw_pcr = rd_be(&r, 4);
+	g->nb = rd_be(&r, 1);
 	if (!g->nb || g->nb > VTPM_MAX_BANKS)
 		return -EPROTO;
 	for (unsigned int i = 0; i < g->nb; i++) {
 		const struct alg_desc *a;
 
-		g->algs[i] = rn(&r, 2);
+		g->algs[i] = rd_be(&r, 2);
 		a = alg_by_id(g->algs[i]);
 		if (!a)
 			return -EPROTO;
-		rb(&r, a->size);
+		rd_bytes(&r, a->size);
 	}
-	g->reset_count = rn(&r, 4);
-	g->restart_count = rn(&r, 4);
-	g->clock = rn(&r, 8);
-	id = rb(&r, 16);
+	g->reset_count = rd_be(&r, 4);
+	g->restart_count = rd_be(&r, 4);
+	g->clock = rd_be(&r, 8);
+	id = rd_bytes(&r, 16);
 	if (r.err || r.pos != xlen)
 		return -EPROTO;
 	memcpy(g->log_id, id, 16);
@@ -554,7 +526,7 @@ struct env {
 static long hw_banks(struct env *e)
 {
 	uint8_t cmd[22], resp[512];
-	struct rdr r;
+	struct rd r;
 	uint32_t count;
 	ssize_t n;
 	long rc;
@@ -576,16 +548,16 @@ static long hw_banks(struct env *e)
 	rc = resp_rc(resp, n);
 	if (rc)
 		return rc < 0 ? -EPROTO : rc;
-	r = (struct rdr){ .p = resp + 10, .len = n - 10 };
-	rn(&r, 1);			/* moreData */
-	if (rn(&r, 4) != CAP_PCRS)
+	r = (struct rd){ .p = resp + 10, .len = n - 10 };
+	rd_be(&r, 1);			/* moreData */
+	if (rd_be(&r, 4) != CAP_PCRS)
 		return -EPROTO;
-	count = rn(&r, 4);
+	count = rd_be(&r, 4);
 	e->nbanks = 0;
 	for (uint32_t i = 0; i < count && !r.err; i++) {
-		uint16_t alg = rn(&r, 2);
-		unsigned int sz = rn(&r, 1);
-		const uint8_t *s = rb(&r, sz);
+		uint16_t alg = rd_be(&r, 2);
+		unsigned int sz = rd_be(&r, 1);
+		const uint8_t *s = rd_bytes(&r, sz);
 		bool any = false;
 
 		for (unsigned int j = 0; s && j < sz; j++)
@@ -1253,29 +1225,29 @@ TEST_F(att, ak_files)
 	ASSERT_EQ(65, ptlen);
 	ASSERT_EQ(4, point[0]);
 	{
-		struct rdr r = { .p = pub + 2, .len = plen - 2 };
-		uint16_t type = rn(&r, 2), name_alg = rn(&r, 2);
-		uint32_t attrs = rn(&r, 4);
-		uint16_t policy = rn(&r, 2), sym, scheme, scheme_hash = 0,
+		struct rd r = { .p = pub + 2, .len = plen - 2 };
+		uint16_t type = rd_be(&r, 2), name_alg = rd_be(&r, 2);
+		uint32_t attrs = rd_be(&r, 4);
+		uint16_t policy = rd_be(&r, 2), sym, scheme, scheme_hash = 0,
 			 curve, kdf;
 		const uint8_t *x, *y;
 		unsigned int xl, yl;
 
-		rb(&r, policy);
-		sym = rn(&r, 2);
+		rd_bytes(&r, policy);
+		sym = rd_be(&r, 2);
 		if (sym != ALG_NULL)
-			rn(&r, 4);	/* keyBits, mode */
-		scheme = rn(&r, 2);
+			rd_be(&r, 4);	/* keyBits, mode */
+		scheme = rd_be(&r, 2);
 		if (scheme != ALG_NULL)
-			scheme_hash = rn(&r, 2);
-		curve = rn(&r, 2);
-		kdf = rn(&r, 2);
+			scheme_hash = rd_be(&r, 2);
+		curve = rd_be(&r, 2);
+		kdf = rd_be(&r, 2);
 		if (kdf != ALG_NULL)
-			rn(&r, 2);
-		xl = rn(&r, 2);
-		x = rb(&r, xl);
-		yl = rn(&r, 2);
-		y = rb(&r, yl);
+			rd_be(&r, 2);
+		xl = rd_be(&r, 2);
+		x = rd_bytes(&r, xl);
+		yl = rd_be(&r, 2);
+		y = rd_bytes(&r, yl);
 		ASSERT_FALSE(r.err) TH_LOG("ak.pub: TPMT_PUBLIC truncated");
 		EXPECT_EQ(r.len, r.pos) TH_LOG("ak.pub: bytes after TPMT_PUBLIC");
 		EXPECT_EQ(ALG_ECC, type);
@@ -1452,43 +1424,56 @@ TEST_F_TIMEOUT(att, honest_bundle, 300)
 	EXPECT_EQ(0, memcmp(v[0].q.pcr_digest, v[1].q.pcr_digest, 32));
 	EXPECT_EQ(0, memcmp(v[0].g.log_id, v[1].g.log_id, 16));
 
-	/* the checks above are not blind: tampered copies fail them */
+	/*
+	 * The checks above are not blind: a copy with one bit flipped fails
+	 * them, for the right reason.  A flipped nonce or uuid is also what
+	 * the verifier expects, so the Merkle proof or the view must catch it.
+	 */
 	t = malloc(blen[0]);
 	ASSERT_NE(NULL, t);
 	{
 		const struct hb *h = &v[0].h;
-		struct {
+		const struct {
 			size_t off;
-			const char *what;
+			const char *what, *reason;
 		} tamper[] = {
-			{ h->o_batches + 7, "batches" },
-			{ h->o_nonce_len + 1, "nonce" },
-			{ h->o_uuid + 5, "uuid" },
-			{ h->o_attest_len + 2 + h->attest_len - 1, "pcrDigest in attest" },
-			{ h->o_sig_len + 2 + h->sig_len - 1, "signature" },
-			{ h->o_view_len + 4 + h->view_len - 1, "last byte of the view" },
-			{ h->o_view_len + 4 + h->view_len / 2, "middle of the view" },
+			{ h->o_batches + 7, "batches", "view: covers" },
+			{ h->o_nonce_len + 1, "nonce", "lone request" },
+			{ h->o_uuid + 5, "uuid", "view: " },
+			{ h->o_leaf + 7, "nr_leaves", "Merkle" },
+			{ h->o_attest_len + 2 + h->attest_len - 1,
+			  "pcrDigest in attest", "signature" },
+			{ h->o_attest_len + 2 + 6 + 2 + 34 + 2 + 5,
+			  "extraData in attest", "signature" },
+			{ h->o_sig_len + 2 + h->sig_len - 1, "signature",
+			  "signature" },
+			{ h->o_view_len + 4 + h->view_len - 1,
+			  "last byte of the view", "" },
+			{ h->o_view_len + 4 + h->view_len / 2,
+			  "middle of the view", "" },
 		};
-		uint8_t wrong_nonce[NONCE_MAX];
 		struct verdict *tv = calloc(1, sizeof(*tv));
+		uint8_t tnonce[NONCE_MAX], tuuid[16];
 
 		ASSERT_NE(NULL, tv);
+		/* where extraData is: magic, type, qualifiedSigner, size */
+		ASSERT_EQ(34, v[0].q.signer_len);
+		ASSERT_EQ(h->attest + 6 + 2 + 34 + 2, v[0].q.extra);
 		for (unsigned int i = 0; i < ARRAY_LEN(tamper); i++) {
 			memcpy(t, bundle[0], blen[0]);
-			t[tamper[i].off] ^= 0x01;
-			verify_bundle(e, t, blen[0], in->uuid, in->idx,
-				      nonce[0], 32, tv);
+			t[tamper[i].off] ^= 0x02;
+			memcpy(tnonce, t + h->o_nonce_len + 1, 32);
+			memcpy(tuuid, t + h->o_uuid, 16);
+			verify_bundle(e, t, blen[0], tuuid, in->idx, tnonce,
+				      32, tv);
 			EXPECT_STRNE("", tv->why)
 				TH_LOG("a bundle with a flipped bit in %s passes",
 				       tamper[i].what);
+			EXPECT_TRUE(strstr(tv->why, tamper[i].reason) != NULL)
+				TH_LOG("flipped bit in %s: \"%s\"",
+				       tamper[i].what, tv->why);
 		}
-		/* another nonce: the request value differs */
-		memcpy(wrong_nonce, nonce[0], 32);
-		wrong_nonce[0] ^= 0x80;
-		verify_bundle(e, bundle[0], blen[0], in->uuid, in->idx,
-			      wrong_nonce, 32, tv);
-		EXPECT_STRNE("", tv->why);
-		/* the other path's bundle claims another extraData */
+		/* the other path's request value is not in this quote */
 		EXPECT_NE(0, memcmp(v[1].leaf, v[0].q.extra, 32));
 		free(tv);
 	}

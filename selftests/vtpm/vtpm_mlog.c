@@ -241,13 +241,7 @@ static bool hash_parts(uint16_t alg, const void *const *p, const size_t *l,
 	return ok;
 }
 
-struct rd {
-	const uint8_t *p;
-	size_t len, pos;
-	bool err;
-};
-
-static const uint8_t *rd_bytes(struct rd *r, size_t n)
+const uint8_t *rd_bytes(struct rd *r, size_t n)
 {
 	const uint8_t *q;
 
@@ -260,7 +254,7 @@ static const uint8_t *rd_bytes(struct rd *r, size_t n)
 	return q;
 }
 
-static uint64_t rd_be(struct rd *r, int bytes)
+uint64_t rd_be(struct rd *r, int bytes)
 {
 	const uint8_t *q = rd_bytes(r, bytes);
 	uint64_t v = 0;

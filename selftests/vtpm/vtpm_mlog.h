@@ -178,4 +178,14 @@ bool mem_contains(const uint8_t *hay, size_t hlen, const void *needle,
 bool leaks_any_8(const uint8_t *hay, size_t hlen, const uint8_t *secret,
 		 size_t slen);
 
+/* A bounds-checked big-endian reader: a short read sets @err, yields zero */
+struct rd {
+	const uint8_t *p;
+	size_t len, pos;
+	bool err;
+};
+
+const uint8_t *rd_bytes(struct rd *r, size_t n);
+uint64_t rd_be(struct rd *r, int bytes);
+
 #endif /* VTPM_MLOG_H */
