@@ -7,7 +7,8 @@
 #   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests,
 #      vtpm-verify against synthetic bundles, the bundle fuzzer
 #   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0; then
-#      the IMA test in a guest booted with ima_policy=critical_data, and
+#      the attestation tests in a guest of their own, the IMA test in a
+#      guest booted with ima_policy=critical_data, and
 #      the TPM fault tests in a guest whose swtpm they stop and kill
 # Every stage prints TAP; the last line is "N passed, N failed".
 #
@@ -64,7 +65,9 @@ tap() {
 	rc=$?
 	grep -E '^(# )?(not )?ok\b' "$log" | sed "s/^/$name: /"
 	tally "$log"
-	if [ $rc -ne 0 ] && ! grep -qE '^(# )?not ok\b' "$log"; then
+	# 124, 125: the guest did not finish, or the VM failed (vm/run.sh)
+	if [ $rc -ne 0 ] && { [ $rc -eq 124 ] || [ $rc -eq 125 ] ||
+			     ! grep -qE '^(# )?not ok\b' "$log"; }; then
 		echo "not ok - $name exited with $rc (see ${log#"$top"/})"
 		tail -n 30 "$log" | sed 's/^/#   /'
 		failed=$((failed + 1))
@@ -100,6 +103,11 @@ tap fuzz fuzz.log make -s -C tools/testing/fuzz check
 # The selftests in a guest: the module, a real TPM 2.0 (swtpm), real clients.
 tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \
 	--out "$logs/vm-out" -- tools/testing/guest-tests.sh
+
+# Attestation: the ABI, 64 concurrent requests, the forgeries vtpm-verify
+# rejects with real quotes, the attestation key against tpm2-tools.
+tap vm-attest vm-attest.log tools/testing/vm/run.sh --timeout 1200 \
+	--out "$logs/vm-attest-out" -- tools/testing/guest-attest.sh
 
 # IMA measures the genesis and every create/destroy (a guest with a policy).
 tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \

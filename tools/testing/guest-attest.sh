@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The guest side of make check's attestation stage: load the module, run
+# the attestation selftests (the ABI and 64 concurrent requests, the
+# forgeries vtpm-verify must reject, the attestation key against
+# tpm2-tools), unload it, and look for kernel warnings.  Prints TAP.
+set -uo pipefail
+
+cd "${VTPM_REPO:-.}" || exit 1
+dmesg -C
+insmod drivers/vtpm/vtpm_mux.ko || { echo "not ok 1 - insmod vtpm_mux.ko"; exit 1; }
+selftests/vtpm/run_tests.sh attest_test attest_verify_test.sh attest_ak_test.sh
+rc=$?
+rmmod vtpm_mux || { echo "not ok - rmmod vtpm_mux"; rc=1; }
+if dmesg | grep -E 'BUG|WARNING|Oops|lockdep|INFO: task .* blocked|general protection'; then
+	echo "not ok - BUG, WARNING or Oops in dmesg"
+	rc=1
+else
+	echo "ok - no BUG, WARNING or Oops in dmesg"
+fi
+exit $rc
