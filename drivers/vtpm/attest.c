@@ -222,7 +222,7 @@ static int vtpm_ak_load(u32 *handle)
 	if (pub_len != ak.pub_len || memcmp(pub, ak.pub, pub_len)) {
 		pr_err("the endorsement hierarchy gives another attestation key now (TPM2_ChangeEPS?): attestation stops\n");
 		vtpm_ak_flush(*handle);
-		ak.available = false;
+		WRITE_ONCE(ak.available, false);
 		ret = -EIO;
 		goto out;
 	}

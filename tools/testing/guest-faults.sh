@@ -7,22 +7,13 @@
 set -uo pipefail
 
 cd "${VTPM_REPO:-.}" || exit 1
-n=0
-fails=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=../../selftests/vtpm/tap.sh
+. selftests/vtpm/tap.sh
 status() { tr '\n' ' ' </sys/kernel/security/vtpm_mux/status; echo; }
 
 dmesg -C
 insmod drivers/vtpm/vtpm_mux.ko
-result $? "insmod vtpm_mux.ko"
+ok $? "insmod vtpm_mux.ko"
 selftests/vtpm/run_tests.sh mux_fault_test
 rc=$?
 echo "# status: $(status)"
@@ -37,13 +28,13 @@ $vtpmctl ak --out /tmp/ak.pem && $vtpmctl attest "${dev#/dev/vtpm}" \
 	--nonce "$nonce" --out /tmp/faults.bundle >/dev/null &&
 	tools/vtpm-verify/vtpm-verify --bundle /tmp/faults.bundle --ak /tmp/ak.pem \
 		--nonce "$nonce" >/tmp/faults.report
-result $? "after stop/continue ($(grep -o 'aborts [0-9]*' /sys/kernel/security/vtpm_mux/status)): a bundle verifies ($(grep -o '[0-9]* batches voided' /tmp/faults.report))"
+ok $? "after stop/continue ($(grep -o 'aborts [0-9]*' /sys/kernel/security/vtpm_mux/status)): a bundle verifies ($(grep -o '[0-9]* batches voided' /tmp/faults.report))"
 $vtpmctl destroy "${dev#/dev/vtpm}"
 rmmod vtpm_mux
-result $? "rmmod vtpm_mux after swtpm was stopped and continued"
+ok $? "rmmod vtpm_mux after swtpm was stopped and continued"
 
 insmod drivers/vtpm/vtpm_mux.ko
-result $? "insmod vtpm_mux.ko again"
+ok $? "insmod vtpm_mux.ko again"
 dev=$($vtpmctl create --label before-kill)
 MUX_FAULT_KILL=1 selftests/vtpm/run_tests.sh mux_fault_test || rc=1
 echo "# status: $(status)"
@@ -52,14 +43,14 @@ t0=$(date +%s)
 out=$(timeout 60 $vtpmctl attest "${dev#/dev/vtpm}" --nonce 0011 --out /tmp/k.bundle 2>&1)
 arc=$?
 [ $arc -eq 1 ] && grep -q 'Input/output error' <<<"$out"
-result $? "after the kill: attestation fails with EIO in $(($(date +%s) - t0)) s ($out)"
+ok $? "after the kill: attestation fails with EIO in $(($(date +%s) - t0)) s ($out)"
 timeout 120 rmmod vtpm_mux
-result $? "rmmod vtpm_mux after swtpm was killed"
+ok $? "rmmod vtpm_mux after swtpm was killed"
 
 if dmesg | grep -E 'BUG|WARNING|Oops|general protection|INFO: task .* blocked'; then
-	result 1 "no BUG, WARNING, Oops or hung task in dmesg"
+	ok 1 "no BUG, WARNING, Oops or hung task in dmesg"
 else
-	result 0 "no BUG, WARNING, Oops or hung task in dmesg"
+	ok 0 "no BUG, WARNING, Oops or hung task in dmesg"
 fi
 echo "1..$n"
 [ $fails -eq 0 ] && [ $rc -eq 0 ]

@@ -7,23 +7,14 @@
 set -uo pipefail
 
 cd "${VTPM_REPO:-.}" || exit 1
-n=0
-fails=0
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		fails=$((fails + 1))
-	fi
-}
+# shellcheck source=../../selftests/vtpm/tap.sh
+. selftests/vtpm/tap.sh
 
 dmesg -C
 insmod drivers/vtpm/vtpm_mux.ko
-result $? "insmod vtpm_mux.ko"
+ok $? "insmod vtpm_mux.ko"
 [ -c /dev/vtpm-mux ]
-result $? "/dev/vtpm-mux exists"
+ok $? "/dev/vtpm-mux exists"
 
 # The selftests print their own TAP (counted by check.sh)
 selftests/vtpm/run_tests.sh --unload --skip=attest_test \
@@ -33,12 +24,12 @@ echo "# selftests exited with $rc"
 
 if lsmod | grep -q '^vtpm_mux '; then
 	rmmod vtpm_mux
-	result $? "rmmod vtpm_mux"
+	ok $? "rmmod vtpm_mux"
 fi
 if dmesg | grep -E 'BUG|WARNING|Oops|lockdep|INFO: task .* blocked|general protection'; then
-	result 1 "no BUG, WARNING or Oops in dmesg"
+	ok 1 "no BUG, WARNING or Oops in dmesg"
 else
-	result 0 "no BUG, WARNING or Oops in dmesg"
+	ok 0 "no BUG, WARNING or Oops in dmesg"
 fi
 echo "1..$n"
 [ $fails -eq 0 ] && [ $rc -eq 0 ]

@@ -75,58 +75,15 @@ static int write_path(const char *path, const void *p, size_t len)
 	return err;
 }
 
-/* A securityfs file into a malloc()ed buffer.  0 or -errno. */
-static int read_secfs(const char *name, char **out, size_t *len)
-{
-	char path[128], *p = NULL, *tmp;
-	size_t cap = 0, n = 0;
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), SECFS_DIR "/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4096;
-			tmp = realloc(p, cap);
-			if (!tmp) {
-				err = -ENOMEM;
-				break;
-			}
-			p = tmp;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
-		}
-		if (!r)
-			break;
-		n += r;
-	}
-	close(fd);
-	if (err) {
-		free(p);
-		return err;
-	}
-	*out = p;
-	*len = n;
-	return 0;
-}
-
 /* Copy securityfs @name to @path, or say why not.  0 or EXIT_FAILURE. */
 static int copy_ak(const char *name, const char *path)
 {
-	size_t len = 0;
-	char *p = NULL;
+	struct blob b = { 0 };
+	char src[128];
 	int err;
 
-	err = read_secfs(name, &p, &len);
+	snprintf(src, sizeof(src), SECFS_DIR "/%s", name);
+	err = read_path(src, &b);
 	if (err) {
 		errmsg("ak: cannot read " SECFS_DIR "/%s: %s%s", name,
 		       strerror(-err), err == -ENOENT ?
@@ -134,8 +91,8 @@ static int copy_ak(const char *name, const char *path)
 		       "");
 		return EXIT_FAILURE;
 	}
-	err = write_path(path, p, len);
-	free(p);
+	err = write_path(path, b.p, b.len);
+	free(b.p);
 	if (err) {
 		errmsg("ak: cannot write %s: %s", path, strerror(-err));
 		return EXIT_FAILURE;

@@ -68,62 +68,7 @@ struct log_args {
 	u8 uuid[VTPM_UUID_SIZE];
 };
 
-struct blob {
-	u8 *p;
-	size_t len;
-};
-
 /* ---- getting the log ---- */
-
-/* Read @fd to its end into @b (malloc()ed); 0 or -errno. */
-static int read_fd(int fd, struct blob *b)
-{
-	size_t cap = 0, len = 0;
-	u8 *p = NULL, *tmp;
-	ssize_t n;
-
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			tmp = realloc(p, cap);
-			if (!tmp) {
-				free(p);
-				return -ENOMEM;
-			}
-			p = tmp;
-		}
-		n = read(fd, p + len, cap - len);
-		if (n < 0) {
-			int err = errno;
-
-			if (err == EINTR)
-				continue;
-			free(p);
-			return -err;
-		}
-		if (!n)
-			break;
-		len += n;
-	}
-	b->p = p;
-	b->len = len;
-	return 0;
-}
-
-/* The whole file @path ("-": standard input); 0 or -errno. */
-static int read_path(const char *path, struct blob *b)
-{
-	int fd, ret;
-
-	if (!strcmp(path, "-"))
-		return read_fd(STDIN_FILENO, b);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = read_fd(fd, b);
-	close(fd);
-	return ret;
-}
 
 /*
  * VTPM_IOC_GET_LOG on @dev, growing the buffer on -ENOSPC.  0 or -errno;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vtpmctl: option parsing, strict number parsing, messages, formatting.
+ * vtpmctl: option parsing, strict number parsing, messages, formatting,
+ * reading whole files.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/vtpm_mux.h>
 
@@ -227,4 +230,54 @@ void print_label(FILE *f, const char *label, size_t size)
 
 		fputc(c >= 0x20 && c <= 0x7e ? c : '?', f);
 	}
+}
+
+/* Read @fd to its end into @b (malloc()ed); 0 or -errno. */
+static int read_fd(int fd, struct blob *b)
+{
+	size_t cap = 0, len = 0;
+	uint8_t *p = NULL, *tmp;
+	ssize_t n;
+
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 65536;
+			tmp = realloc(p, cap);
+			if (!tmp) {
+				free(p);
+				return -ENOMEM;
+			}
+			p = tmp;
+		}
+		n = read(fd, p + len, cap - len);
+		if (n < 0) {
+			int err = errno;
+
+			if (err == EINTR)
+				continue;
+			free(p);
+			return -err;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	b->p = p;
+	b->len = len;
+	return 0;
+}
+
+/* The whole file @path ("-": standard input); 0 or -errno. */
+int read_path(const char *path, struct blob *b)
+{
+	int fd, ret;
+
+	if (!strcmp(path, "-"))
+		return read_fd(STDIN_FILENO, b);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = read_fd(fd, b);
+	close(fd);
+	return ret;
 }

@@ -75,6 +75,14 @@ void format_uuid(char *buf, const uint8_t *uuid);
 const char *alg_name(uint16_t alg);
 void print_label(FILE *f, const char *label, size_t size);
 
+/* A whole file in memory (malloc()ed) */
+struct blob {
+	uint8_t *p;
+	size_t len;
+};
+
+int read_path(const char *path, struct blob *b);
+
 /* cmds.c */
 int open_control(const struct ctx *ctx, int flags);
 void ioctl_error(const struct ctx *ctx, const char *what, int err);
