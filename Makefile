@@ -5,6 +5,8 @@
 #   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
 #   make check		every test: static checks, unit tests, the VM selftests
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
+#   make bench		benchmarks against the hardware TPM and vtpm_proxy+swtpm
+#			(tools/bench/README.md; results in .build/bench)
 #   make install		modules_install and the tools under $(PREFIX)
 #   make deps		apt-get install what building and testing need
 #
@@ -25,6 +27,7 @@ tools:
 	$(MAKE) -C tools/vtpm-verify
 	$(MAKE) -C tools/testing/unit
 	$(MAKE) -C tools/testing/attest tools
+	$(MAKE) -C tools/bench
 
 $(KSRC)/.extracted:
 	tools/testing/ksrc.sh $(KSRC)
@@ -48,6 +51,9 @@ check:
 demo:
 	tools/demo/run.sh
 
+bench:
+	tools/bench/run.sh
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -63,7 +69,8 @@ clean:
 	$(MAKE) -C tools/testing/attest clean || true
 	$(MAKE) -C tools/testing/fuzz clean || true
 	$(MAKE) -C tools/testing/unit clean
+	$(MAKE) -C tools/bench clean
 	$(MAKE) -C selftests/vtpm clean || true
 	rm -rf $(BUILD)
 
-.PHONY: all module tools selftests sparse checkpatch check demo deps install clean
+.PHONY: all module tools selftests sparse checkpatch check demo bench deps install clean

@@ -37,6 +37,15 @@ static unsigned int vtpm_max_log_entries = 262144;
 module_param_named(max_log_entries, vtpm_max_log_entries, uint, 0444);
 MODULE_PARM_DESC(max_log_entries, "mapping log records before vPCR changes fail with TPM_RC_NV_SPACE (default 262144)");
 
+/*
+ * How long a leader may wait for the callers of the last batch to come
+ * back before it takes the queue (mux.c, "Gathering"); also at most half
+ * the last hardware extend's time.
+ */
+unsigned int vtpm_batch_wait_us = 1000;
+module_param_named(batch_wait_us, vtpm_batch_wait_us, uint, 0644);
+MODULE_PARM_DESC(batch_wait_us, "longest wait, in microseconds, of a batch for the callers of the last one (0: none; default 1000)");
+
 bool vtpm_ima = true;
 module_param_named(ima, vtpm_ima, bool, 0444);
 MODULE_PARM_DESC(ima, "measure the genesis and every instance's creation and destruction with IMA (default on)");

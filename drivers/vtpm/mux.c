@@ -29,16 +29,38 @@
  *    longer replay to it; the mux stops (TPM_RC_FAILURE for every change).
  * Either way a later replay of the log gives the hardware PCR's value.
  *
+ * Leaves.  A record's leaf (log.c: a salt, then a hash of the record with
+ * its sequence number) is computed by its own caller, in parallel with the
+ * other callers and the hardware extend in flight, not by the leader: the
+ * caller gets a tentative sequence number when it queues (@tent_seq, in
+ * queue order, which is log order), computes the leaf and marks it ready.
+ * The leader uses a ready leaf whose number is the one the record really
+ * gets; any other it computes itself (not ready yet, or numbers shifted by
+ * a failed batch, an ABORT or a deferred DESTROY).
+ *
+ * Gathering.  Callers in a closed loop (a tenant extending one measurement
+ * after the other) come back a few microseconds after their batch is done,
+ * just after the next leader has taken the queue, and batches alternate
+ * between two halves of the callers.  So a leader about to take the queue
+ * first waits, briefly, until as many requests are queued as the last
+ * batch had callers plus those that were waiting then (@expect), like
+ * PostgreSQL's commit_delay: at most half the last hardware extend's
+ * duration and at most batch_wait_us (main.c).  A lone caller never waits:
+ * it is all the queue it expects.
+ *
  * Attestation requests queue the same way.  A leader first extends the
  * records it took, then answers every attestation request it took with one
  * hardware quote (attest.c): no extend is in flight then, so the PCR holds
  * exactly the value of the log's committed batches.
  *
- * Locking: vtpm_mux.lock protects the queue, @busy, @queued and every
- * request's @state, and is held for list operations only, never across a
- * hardware command.  Everything else in &struct vtpm_mux is used by the
- * leader only; leadership passes from one task to the next under the lock.
+ * Locking: vtpm_mux.lock protects the queue, @busy, @queued, @nr_queued,
+ * @expect, @tent_seq and every request's @state and @seq, and is held for
+ * list operations only, never across a hardware command.  A request's
+ * @leaf_state is atomic: its caller and the leader race for it.  Everything
+ * else in &struct vtpm_mux is used by the leader only; leadership passes
+ * from one task to the next under the lock.
  */
+#include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -57,6 +79,13 @@ enum vtpm_req_state {
 	VTPM_REQ_DONE,
 };
 
+/* A request's leaf: being computed by its caller, ready, taken by a leader */
+enum vtpm_leaf_state {
+	VTPM_LEAF_BUSY,
+	VTPM_LEAF_READY,
+	VTPM_LEAF_TAKEN,
+};
+
 /**
  * struct vtpm_mux_req - one record waiting to be anchored
  * @node:  in vtpm_mux.queue
@@ -65,6 +94,9 @@ enum vtpm_req_state {
  * @state: &enum vtpm_req_state (under vtpm_mux.lock)
  * @owned: a deferred record nobody waits for: the leader frees it
  * @att:   an attestation request instead of a record (@rec unused)
+ * @seq:   the tentative sequence number of @leaf (under vtpm_mux.lock)
+ * @leaf_state: &enum vtpm_leaf_state; @leaf is the caller's until READY
+ * @leaf:  the leaf of @rec numbered @seq, once READY
  */
 struct vtpm_mux_req {
 	struct list_head node;
@@ -73,6 +105,9 @@ struct vtpm_mux_req {
 	u32 rc;
 	u8 state;
 	bool owned;
+	u64 seq;
+	atomic_t leaf_state;
+	u8 leaf[VTPM_LEAF_SIZE];
 };
 
 enum vtpm_mux_state {
@@ -89,7 +124,15 @@ enum vtpm_mux_state {
  * @queued:	tenant records queued or in the batch in flight, not yet in
  *		the log (for max_log_entries)
  * @taken:	of which in the batch in flight (@lock)
+ * @nr_queued:	requests in @queue (@lock)
+ * @nr_ready:	of which with their leaf ready, and attestation requests
+ * @expect:	requests the next leader gathers before it takes the queue
+ *		(@lock; read without it by a gathering leader and callers)
+ * @tent_seq:	the tentative sequence number of the next record queued
+ *		(@lock)
  * @wq:		callers wait here for their @state to change
+ * @gather_wq:	a gathering leader waits here for @nr_queued to grow
+ * @last_hw_ns:	duration of the last hardware extend (leader)
  * @banks:	the hardware banks (read-only)
  * @hw_pcr:	the hardware PCR (read-only)
  * @cmp_bank:	the bank read back after a failure
@@ -118,8 +161,14 @@ struct vtpm_mux {
 	bool busy;
 	u32 queued;
 	u32 taken;
+	u32 nr_queued;
+	atomic_t nr_ready;
+	u32 expect;
+	u64 tent_seq;
 	wait_queue_head_t wq;
+	wait_queue_head_t gather_wq;
 	struct list_head deferred;
+	u64 last_hw_ns;
 
 	const struct vtpm_banks *banks;
 	u32 hw_pcr;
@@ -227,6 +276,7 @@ static int vtpm_mux_extend(const struct vtpm_krec *recs, const u8 *leaves,
 {
 	u8 val[VTPM_MAX_DIGEST_SIZE];
 	u64 batch = vtpm_log_next_batch();
+	ktime_t t0;
 	int ret;
 
 	ret = vtpm_log_reserve(recs, n);
@@ -236,7 +286,10 @@ static int vtpm_mux_extend(const struct vtpm_krec *recs, const u8 *leaves,
 	if (ret)
 		return ret;
 	atomic64_inc(&mux->stats.hw_extends);
+	t0 = ktime_get();
 	ret = vtpm_hwtpm_extend(mux->hw_pcr, mux->digests);
+	mux->last_hw_ns = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	atomic64_add(mux->last_hw_ns, &mux->stats.hw_ns);
 	if (!ret) {
 		vtpm_mux_commit(recs, leaves, n);
 		return 0;
@@ -340,6 +393,8 @@ static u32 vtpm_mux_take(u32 *na)
 			if (*na == VTPM_MAX_ATTEST_BATCH)
 				continue;
 			list_del(&req->node);
+			mux->nr_queued--;
+			atomic_dec(&mux->nr_ready);
 			mux->areqs[(*na)++] = req;
 			continue;
 		}
@@ -349,6 +404,7 @@ static u32 vtpm_mux_take(u32 *na)
 			continue;
 		}
 		list_del(&req->node);
+		mux->nr_queued--;
 		if (req->rec.tenant != VTPM_NO_TENANT &&
 		    req->rec.type != VTPM_REC_DESTROY)
 			mux->taken++;
@@ -380,21 +436,62 @@ static void vtpm_mux_quote(u32 na)
 	vtpm_attest_quote(mux->atts, na, &cut);
 }
 
+static bool vtpm_mux_gathered(void)
+{
+	return atomic_read(&mux->nr_ready) >= (int)READ_ONCE(mux->expect);
+}
+
+/* The caller's leaf of the @i-th record of the batch, or compute it. */
+static int vtpm_mux_leaf(u32 i, u64 seq)
+{
+	struct vtpm_mux_req *req = mux->reqs[i];
+	u8 *leaf = mux->leaves + i * VTPM_LEAF_SIZE;
+
+	/* pairs with the caller's atomic_cmpxchg_release(): leaf written */
+	if (atomic_xchg(&req->leaf_state, VTPM_LEAF_TAKEN) == VTPM_LEAF_READY) {
+		atomic_dec(&mux->nr_ready);
+		if (req->seq == seq) {
+			memcpy(leaf, req->leaf, VTPM_LEAF_SIZE);
+			return 0;
+		}
+	}
+	return vtpm_log_leaf(&mux->batch[i], seq, leaf);
+}
+
+/*
+ * Before taking the queue: wait until the callers expected are queued, at
+ * most half the last hardware extend's time and batch_wait_us.
+ */
+static void vtpm_mux_gather(void)
+{
+	u64 ns = min_t(u64, mux->last_hw_ns / 2,
+		       (u64)READ_ONCE(vtpm_batch_wait_us) * NSEC_PER_USEC);
+
+	if (!ns || vtpm_mux_gathered())
+		return;
+	atomic64_inc(&mux->stats.gather_waits);
+	if (wait_event_hrtimeout(mux->gather_wq, vtpm_mux_gathered(),
+				 ns_to_ktime(ns)))
+		atomic64_inc(&mux->stats.gather_timeouts);
+}
+
 /* The leader's work: one batch; then leadership passes on. */
 static void vtpm_mux_lead(void)
 {
 	struct vtpm_mux_req *req;
-	u32 n, na, i, rc;
+	u32 n, na, i, rc, done = 0;
+	ktime_t t0 = ktime_get();
 	u64 seq;
 	int ret;
 
 	rc = vtpm_mux_ready();
+	if (!rc)
+		vtpm_mux_gather();
 	n = vtpm_mux_take(&na);
 	seq = vtpm_log_next_seq();
 	for (i = 0; !rc && i < n; i++) {
 		mux->batch[i] = mux->reqs[i]->rec;
-		if (vtpm_log_leaf(&mux->batch[i], seq + i,
-				  mux->leaves + i * VTPM_LEAF_SIZE))
+		if (vtpm_mux_leaf(i, seq + i))
 			rc = VTPM_RC_FAILURE;
 	}
 	if (!rc && n) {
@@ -426,6 +523,8 @@ static void vtpm_mux_lead(void)
 				copy = kmemdup(req, sizeof(*req), GFP_KERNEL);
 				if (copy) {
 					copy->owned = true;
+					atomic_set(&copy->leaf_state,
+						   VTPM_LEAF_TAKEN);
 					list_add_tail(&copy->node,
 						      &mux->deferred);
 				}
@@ -441,10 +540,18 @@ static void vtpm_mux_lead(void)
 		req->rc = rc;
 		/* the caller returns (and its stack goes) once it sees this */
 		smp_store_release(&req->state, VTPM_REQ_DONE);
+		done++;
 	}
 	for (i = 0; i < na; i++)
 		/* as above: the results in its attestation are set */
 		smp_store_release(&mux->areqs[i]->state, VTPM_REQ_DONE);
+	/* the next batch: those waiting now and those who may come back */
+	mux->expect = mux->nr_queued + done + na;
+	/* number new records after those queued (stale if shifted) */
+	mux->tent_seq = vtpm_log_next_seq();
+	list_for_each_entry(req, &mux->queue, node)
+		if (!req->att)
+			mux->tent_seq++;
 	/* hand over to the oldest waiter */
 	req = list_first_entry_or_null(&mux->queue, struct vtpm_mux_req, node);
 	if (req)
@@ -452,6 +559,8 @@ static void vtpm_mux_lead(void)
 	else
 		mux->busy = false;
 	mutex_unlock(&mux->lock);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
+		     &mux->stats.lead_ns);
 	wake_up_all(&mux->wq);
 }
 
@@ -459,6 +568,11 @@ static void vtpm_mux_lead(void)
 static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 {
 	list_add_tail(&req->node, &mux->queue);
+	mux->nr_queued++;
+	if (req->att)
+		atomic_inc(&mux->nr_ready);
+	else
+		req->seq = mux->tent_seq++;
 	if (mux->busy) {
 		req->state = VTPM_REQ_QUEUED;
 	} else {
@@ -506,6 +620,12 @@ u32 vtpm_mux_submit(const struct vtpm_krec *rec)
 		mux->queued++;
 	vtpm_mux_enqueue(&req);
 	mutex_unlock(&mux->lock);
+	/* our leaf, unless a leader was faster (see "Leaves" above) */
+	if (!vtpm_log_leaf(&req.rec, req.seq, req.leaf) &&
+	    atomic_cmpxchg_release(&req.leaf_state, VTPM_LEAF_BUSY,
+				   VTPM_LEAF_READY) == VTPM_LEAF_BUSY &&
+	    atomic_inc_return(&mux->nr_ready) >= (int)READ_ONCE(mux->expect))
+		wake_up(&mux->gather_wq);
 	vtpm_mux_wait(&req);
 	return req.rc;
 }
@@ -528,6 +648,8 @@ int vtpm_mux_attest(struct vtpm_attestation *a)
 	mutex_lock(&mux->lock);
 	vtpm_mux_enqueue(&req);
 	mutex_unlock(&mux->lock);
+	if (atomic_read(&mux->nr_ready) >= (int)READ_ONCE(mux->expect))
+		wake_up(&mux->gather_wq);
 	vtpm_mux_wait(&req);
 	return a->err;
 }
@@ -559,6 +681,12 @@ void vtpm_mux_stats(struct vtpm_mux_stats *s)
 	atomic64_set(&s->aborts, atomic64_read(&mux->stats.aborts));
 	atomic64_set(&s->refused_full,
 		     atomic64_read(&mux->stats.refused_full));
+	atomic64_set(&s->hw_ns, atomic64_read(&mux->stats.hw_ns));
+	atomic64_set(&s->lead_ns, atomic64_read(&mux->stats.lead_ns));
+	atomic64_set(&s->gather_waits,
+		     atomic64_read(&mux->stats.gather_waits));
+	atomic64_set(&s->gather_timeouts,
+		     atomic64_read(&mux->stats.gather_timeouts));
 }
 
 /* The genesis batch: the PCR's start values and the boot they belong to. */
@@ -645,6 +773,7 @@ int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr)
 	INIT_LIST_HEAD(&mux->queue);
 	INIT_LIST_HEAD(&mux->deferred);
 	init_waitqueue_head(&mux->wq);
+	init_waitqueue_head(&mux->gather_wq);
 	mux->banks = banks;
 	mux->hw_pcr = hw_pcr;
 	for (b = 0; b < banks->nr; b++)
@@ -664,6 +793,7 @@ int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr)
 	ret = vtpm_mux_genesis();
 	if (ret)
 		goto err;
+	mux->tent_seq = vtpm_log_next_seq();
 	return 0;
 err:
 	vtpm_mux_exit();

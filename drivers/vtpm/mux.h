@@ -19,6 +19,11 @@
  * @coalesced:	  records that shared a hardware extend with an earlier one
  * @aborts:	  ABORT records logged
  * @refused_full: changes refused because the log was full
+ * @hw_ns:	  time spent in hardware extends
+ * @lead_ns:	  time spent leading batches (gathering, extending,
+ *		  quoting, logging)
+ * @gather_waits: batches whose leader waited for more callers
+ * @gather_timeouts: of which it waited the longest allowed
  */
 struct vtpm_mux_stats {
 	atomic64_t hw_extends;
@@ -28,6 +33,10 @@ struct vtpm_mux_stats {
 	atomic64_t coalesced;
 	atomic64_t aborts;
 	atomic64_t refused_full;
+	atomic64_t hw_ns;
+	atomic64_t lead_ns;
+	atomic64_t gather_waits;
+	atomic64_t gather_timeouts;
 };
 
 int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr);

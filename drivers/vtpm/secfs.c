@@ -132,6 +132,11 @@ static int vtpm_secfs_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "coalesced %lld\n", atomic64_read(&s.coalesced));
 	seq_printf(m, "aborts %lld\n", atomic64_read(&s.aborts));
 	seq_printf(m, "refused_full %lld\n", atomic64_read(&s.refused_full));
+	seq_printf(m, "hw_ns %lld\n", atomic64_read(&s.hw_ns));
+	seq_printf(m, "lead_ns %lld\n", atomic64_read(&s.lead_ns));
+	seq_printf(m, "gather_waits %lld\n", atomic64_read(&s.gather_waits));
+	seq_printf(m, "gather_timeouts %lld\n",
+		   atomic64_read(&s.gather_timeouts));
 	vtpm_attest_stats(&quotes, &answered);
 	seq_printf(m, "attestation %s\n",
 		   vtpm_attest_available() ? "ok" : "unavailable");

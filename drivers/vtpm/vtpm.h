@@ -12,5 +12,6 @@
 
 extern unsigned int vtpm_max_instances;
 extern unsigned int vtpm_pcr;
+extern unsigned int vtpm_batch_wait_us;
 
 #endif /* _VTPM_VTPM_H */

@@ -12,23 +12,48 @@
 
 #include "engine.h"
 
+/*
+ * A context per digest and thread, set up once and then only reset: a
+ * fetch and a fresh context per hash would cost more than hashing a record.
+ */
+static EVP_MD_CTX *user_ctx(u16 alg)
+{
+	static const u16 algs[4] = {
+		VTPM_ALG_SHA1, VTPM_ALG_SHA256, VTPM_ALG_SHA384, VTPM_ALG_SHA512,
+	};
+	static __thread EVP_MD_CTX *ctx[4];
+	EVP_MD *md;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		if (algs[i] == alg)
+			break;
+	if (i == 4)
+		return NULL;
+	if (ctx[i])
+		return EVP_DigestInit_ex2(ctx[i], NULL, NULL) ? ctx[i] : NULL;
+	md = EVP_MD_fetch(NULL, vtpm_alg_name(alg), NULL);
+	ctx[i] = md ? EVP_MD_CTX_new() : NULL;
+	if (ctx[i] && !EVP_DigestInit_ex2(ctx[i], md, NULL)) {
+		EVP_MD_CTX_free(ctx[i]);
+		ctx[i] = NULL;
+	}
+	EVP_MD_free(md);	/* the context holds its own reference */
+	return ctx[i];
+}
+
 int vtpm_plat_hashv(u16 alg, const struct vtpm_iov *iov, unsigned int n,
 		    u8 *out)
 {
-	const char *name = vtpm_alg_name(alg);
-	const EVP_MD *md = name ? EVP_get_digestbyname(name) : NULL;
-	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *ctx = user_ctx(alg);
 	unsigned int i;
-	int ok;
+	int ok = !!ctx;
 
-	if (!md)
+	if (!ctx && !vtpm_alg_name(alg))
 		return -EINVAL;
-	ctx = EVP_MD_CTX_new();
-	ok = ctx && EVP_DigestInit_ex(ctx, md, NULL);
 	for (i = 0; ok && i < n; i++)
 		ok = EVP_DigestUpdate(ctx, iov[i].p, iov[i].len);
 	ok = ok && EVP_DigestFinal_ex(ctx, out, NULL);
-	EVP_MD_CTX_free(ctx);
 	return ok ? 0 : -EIO;
 }
 

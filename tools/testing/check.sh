@@ -118,5 +118,9 @@ tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
 tap vm-faults vm-faults.log tools/testing/vm/run.sh --tpm-faults --timeout 900 \
 	--out "$logs/vm-faults-out" -- tools/testing/guest-faults.sh
 
+# The benchmarks' short run: every measurement runs without errors and the
+# guest's whole log replays to its PCR on the host (timings are not tested)
+tap bench bench.log env BENCH_QUICK=1 BENCH_OUT="$logs/bench" tools/bench/run.sh
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -4,6 +4,7 @@
  * (Documentation/attestation.md).
  *
  *   vtpm-verify --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]
+ *   vtpm-verify --log FILE [--pcr ALG:HEX]
  *
  * Exit status 0 and a report whose first line is "TRUSTED"; 1 and
  * "NOT TRUSTED: <reason>" on stdout; 2 and a message on stderr for usage
@@ -15,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "ref.h"
+#include "replay.h"
 #include "util.h"
 #include "verify.h"
 
@@ -24,15 +26,19 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]\n"
+		"       %s --log FILE [--pcr ALG:HEX]\n"
 		"\n"
 		"  --bundle FILE   the attestation bundle (vtpmctl attest --out)\n"
 		"  --ak PEM        the attestation key, a PEM public key (ak.pem)\n"
 		"  --nonce HEX     the nonce sent with the request, 1..64 bytes\n"
 		"  --uuid UUID     the instance the bundle must be of\n"
 		"  --ref REFFILE   reference values the instance must satisfy\n"
+		"  --log FILE      replay a whole mapping log (securityfs vtpm_mux/log)\n"
+		"  --pcr ALG:HEX   the hardware PCR's value the log must replay to\n"
 		"\n"
-		"Exit status: 0 trusted, 1 not trusted, 2 usage or input error.\n",
-		prog);
+		"Exit status: 0 trusted (replayed), 1 not trusted (not consistent),\n"
+		"2 usage or input error.\n",
+		prog, prog);
 }
 
 static int input_error(const char *fmt, ...)
@@ -72,7 +78,7 @@ static EVP_PKEY *load_ak(const char *path)
 }
 
 struct args {
-	const char *bundle, *ak, *nonce, *uuid, *ref;
+	const char *bundle, *ak, *nonce, *uuid, *ref, *log, *pcr;
 };
 
 /* "--name VALUE" or "--name=VALUE"; exactly the names, each once */
@@ -87,6 +93,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "nonce", offsetof(struct args, nonce) },
 		{ "uuid", offsetof(struct args, uuid) },
 		{ "ref", offsetof(struct args, ref) },
+		{ "log", offsetof(struct args, log) },
+		{ "pcr", offsetof(struct args, pcr) },
 	};
 	int i;
 
@@ -120,6 +128,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 					   argv[i]);
 		*slot = val;
 	}
+	if (a->log) {
+		if (a->bundle || a->ak || a->nonce || a->uuid || a->ref)
+			return input_error("--log goes with --pcr only");
+		return 0;
+	}
+	if (a->pcr)
+		return input_error("--pcr goes with --log");
 	if (!a->bundle || !a->ak || !a->nonce)
 		return input_error("--bundle, --ak and --nonce are required");
 	return 0;
@@ -142,6 +157,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return VTPM_VERIFY_INPUT;
 	}
+	if (a.log)
+		return vv_replay_log(a.log, a.pcr);
 	if (vv_hex_decode(a.nonce, nonce, sizeof(nonce), &nonce_len) ||
 	    !nonce_len)
 		return input_error("bad nonce \"%s\": 1 to 64 bytes in hex",

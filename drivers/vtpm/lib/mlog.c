@@ -816,14 +816,15 @@ static int vtpm_replay_header(struct vtpm_replay *r, struct tpm_rd *rd)
 	return 0;
 }
 
-static u32 vtpm_replay_set(const u8 *uuid)
+static struct vtpm_replay_set *vtpm_replay_set(struct vtpm_replay *r,
+					       const u8 *uuid)
 {
 	u32 h = 0;
 	int i;
 
 	for (i = 0; i < VTPM_UUID_SIZE; i++)
 		h = h * 31 + uuid[i];
-	return h % VTPM_REPLAY_SETS;
+	return &r->set[(h ^ h >> 16) & r->set_mask];
 }
 
 /*
@@ -876,22 +877,23 @@ static struct vtpm_replay_inst *
 vtpm_replay_inst(struct vtpm_replay *r, const u8 *log, size_t from,
 		 size_t to, const u8 *uuid)
 {
-	u32 set = vtpm_replay_set(uuid), way;
-	struct vtpm_replay_inst *inst = r->inst[set], found;
+	struct vtpm_replay_set *set = vtpm_replay_set(r, uuid);
+	struct vtpm_replay_inst *inst = set->way, found;
+	u32 way;
 
 	for (way = 0; way < VTPM_REPLAY_WAYS; way++)
 		if (inst[way].used && !memcmp(inst[way].uuid, uuid,
 					      VTPM_UUID_SIZE))
 			return &inst[way];
-	if (!r->evicted[set])
+	if (!set->evicted)
 		return NULL;	/* never forgot one: never seen */
 	memset(&found, 0, sizeof(found));
 	if (!vtpm_replay_scan(log, from, to, uuid, &found))
 		return NULL;
 	memcpy(found.uuid, uuid, VTPM_UUID_SIZE);
 	found.used = true;
-	way = r->next_way[set];
-	r->next_way[set] = (way + 1) % VTPM_REPLAY_WAYS;
+	way = set->next_way;
+	set->next_way = (way + 1) % VTPM_REPLAY_WAYS;
 	inst[way] = found;
 	return &inst[way];
 }
@@ -900,12 +902,12 @@ vtpm_replay_inst(struct vtpm_replay *r, const u8 *log, size_t from,
 static void vtpm_replay_inst_add(struct vtpm_replay *r, const u8 *uuid,
 				 const u8 *tag)
 {
-	u32 set = vtpm_replay_set(uuid);
-	struct vtpm_replay_inst *e = &r->inst[set][r->next_way[set]];
+	struct vtpm_replay_set *set = vtpm_replay_set(r, uuid);
+	struct vtpm_replay_inst *e = &set->way[set->next_way];
 
 	if (e->used)
-		r->evicted[set] = true;
-	r->next_way[set] = (r->next_way[set] + 1) % VTPM_REPLAY_WAYS;
+		set->evicted = true;
+	set->next_way = (set->next_way + 1) % VTPM_REPLAY_WAYS;
 	memcpy(e->uuid, uuid, VTPM_UUID_SIZE);
 	memcpy(e->tag, tag, VTPM_TAG_SIZE);
 	e->used = true;
@@ -1296,9 +1298,14 @@ int vtpm_log_replay(const u8 *log, size_t len, struct vtpm_replay *r)
 	r->tenant_records = 0;
 	r->err_offset = 0;
 	r->why = NULL;
-	memset(r->inst, 0, sizeof(r->inst));
-	memset(r->next_way, 0, sizeof(r->next_way));
-	memset(r->evicted, 0, sizeof(r->evicted));
+	if (r->sets && r->nr_sets && !(r->nr_sets & (r->nr_sets - 1))) {
+		r->set = r->sets;
+		r->set_mask = r->nr_sets - 1;
+	} else {
+		r->set = r->set_buf;
+		r->set_mask = VTPM_REPLAY_SETS - 1;
+	}
+	memset(r->set, 0, (r->set_mask + 1) * sizeof(*r->set));
 
 	tpm_rd_init(&rd, log, len);
 	ret = vtpm_replay_header(r, &rd);

@@ -196,8 +196,9 @@ void vtpm_log_wr_clear(struct tpm_wr *w, const u8 *salt, const u8 *tag,
 /*
  * What vtpm_log_replay() remembers of the instances it met, to check the
  * rules of each (CREATE first, nothing after DESTROY, one tag): a cache of
- * VTPM_REPLAY_SETS x VTPM_REPLAY_WAYS instances; beyond it, the log read so
- * far is scanned again.  No allocation.
+ * sets of VTPM_REPLAY_WAYS instances; beyond it, the log read so far is
+ * scanned again.  No allocation: VTPM_REPLAY_SETS sets are built in, and a
+ * caller that replays logs of many instances gives more (@sets).
  */
 #define VTPM_REPLAY_SETS	32
 #define VTPM_REPLAY_WAYS	4
@@ -207,6 +208,12 @@ struct vtpm_replay_inst {
 	u8 tag[VTPM_TAG_SIZE];
 	bool used;
 	bool destroyed;
+};
+
+struct vtpm_replay_set {
+	struct vtpm_replay_inst way[VTPM_REPLAY_WAYS];
+	u8 next_way;
+	bool evicted;
 };
 
 /**
@@ -229,6 +236,9 @@ struct vtpm_replay_inst {
  *		 (after the leaf was checked), with @ctx; applied is false for
  *		 records of aborted batches; a non-zero return stops replay
  * @ctx:	 for @on_record
+ * @sets:	 in: NULL, or @nr_sets sets for the instance cache, for
+ *		 logs of many instances (NULL: the VTPM_REPLAY_SETS built in)
+ * @nr_sets:	 in: a power of two, with @sets
  * @err_offset:	 out: on failure, offset in the log of the offending byte
  * @why:	 out: on failure, a short English reason (static string)
  *
@@ -252,14 +262,16 @@ struct vtpm_replay {
 	int (*on_record)(void *ctx, const struct vtpm_log_rec *r,
 			 const u8 *leaf, u64 batch, bool applied);
 	void *ctx;
+	struct vtpm_replay_set *sets;
+	u32 nr_sets;
 	size_t err_offset;
 	const char *why;
 	/* private: */
 	struct vtpm_log_rec rec;
 	u8 leaves[VTPM_MAX_BATCH][VTPM_LEAF_SIZE];
-	struct vtpm_replay_inst inst[VTPM_REPLAY_SETS][VTPM_REPLAY_WAYS];
-	u8 next_way[VTPM_REPLAY_SETS];
-	bool evicted[VTPM_REPLAY_SETS];
+	struct vtpm_replay_set set_buf[VTPM_REPLAY_SETS];
+	struct vtpm_replay_set *set;
+	u32 set_mask;
 };
 
 /*

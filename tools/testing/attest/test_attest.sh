@@ -429,6 +429,38 @@ reject "--ref: a digest not allowed" \
 	"reference: vPCR 10 sha256 was extended with $(H sha256 a1), which is not allowed (record 8, batch 3)" \
 	a.bundle --ref allow.ref
 
+# ---- a whole log: vtpm-verify --log ---------------------------------------
+
+# the PCR the log must replay to, from the batch digests alone (openssl)
+mk --out full8.bundle --batches 8 --full-out full8.log --print >full8.txt
+want=$Z256
+for d in $(awk '$1 == "batch" && $3 == "sha256" {print $4}' full8.txt); do
+	want=$(EXT sha256 "$want" "$d")
+done
+verify "--log: the whole log replays to the PCR computed from its batch digests" \
+	0 "REPLAYED to the given PCR value" --log full8.log --pcr "sha256:$want"
+if grep -qx "PCR 13 sha256: $want" out.txt &&
+   grep -qx 'records: 17 in 8 batches (1 voided by ABORT)' out.txt; then
+	ok "--log: reports the PCR and 17 records in 8 batches, 1 voided"
+else
+	not_ok "--log: the report" "$(cat out.txt)"
+fi
+verify "--log: upper-case hex is the same value" 0 "REPLAYED" \
+	--log full8.log --pcr "sha256:${want^^}"
+verify "--log: another PCR value" 1 \
+	"NOT CONSISTENT: the log replays to another value of PCR 13 than" \
+	--log full8.log --pcr "sha256:$Z256"
+verify "--log: the value of another bank" 1 "NOT CONSISTENT" \
+	--log full8.log --pcr "sha1:${want:0:40}"
+head -c 2000 full8.log >trunc8.log
+verify "--log: a truncated log" 1 "NOT CONSISTENT: " --log trunc8.log
+verify "--log: a bundle is not a log" 1 "NOT CONSISTENT: " --log a.bundle
+verify "--log: missing file" 2 "no-such.log" --log no-such.log
+verify "--log: bad --pcr" 2 "bad --pcr" --log full8.log --pcr "sha256:xyz"
+verify "--log: with --ak" 2 "--log goes with --pcr only" --log full8.log --ak ak.pem
+verify "--pcr without --log" 2 "--pcr goes with --log" --bundle a.bundle \
+	--ak ak.pem --nonce "$NONCE" --pcr "sha256:$want"
+
 # ---- usage and input errors (exit 2) ------------------------------------
 
 verify "bad hex nonce" 2 'bad nonce "xyz"' \
