@@ -4,6 +4,7 @@
 #
 #   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
 #   make check		every test: static checks, unit tests, the VM selftests
+#   make fuzz		each libFuzzer target for FUZZ_TIME seconds (default 300)
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
 #   make install		modules_install and the tools under $(PREFIX)
 #   make deps		apt-get install what building and testing need
@@ -48,6 +49,9 @@ check:
 demo:
 	tools/demo/run.sh
 
+fuzz:
+	$(MAKE) -C tools/testing/fuzz fuzz
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -67,3 +71,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools selftests sparse checkpatch check demo deps install clean
+.PHONY: fuzz
