@@ -587,8 +587,12 @@ static void lg_abort(struct lg *g)
 	lg_add(g, -1, &r);
 }
 
-/* the full log (@view < 0) or @view's view */
-static void lg_write(struct lg *g, int view, const char *name)
+/*
+ * the full log (@view < 0) or @view's view; replay must give @expect
+ * (0, or -EBADMSG for the seeds that break a rule of the log)
+ */
+static void lg_write_expect(struct lg *g, int view, const char *name,
+			    int expect)
 {
 	struct vtpm_log_header h = {
 		.kind = view < 0 ? VTPM_LOG_FULL : VTPM_LOG_VIEW,
@@ -627,12 +631,112 @@ static void lg_write(struct lg *g, int view, const char *name)
 	if (w.err)
 		abort();
 	memset(&rp, 0, sizeof(rp));
-	if (vtpm_log_replay(buf, w.pos, &rp)) {
-		fprintf(stderr, "seedgen: %s does not replay: %s at %zu\n",
-			name, rp.why, rp.err_offset);
+	if (vtpm_log_replay(buf, w.pos, &rp) != expect) {
+		fprintf(stderr, "seedgen: %s: replay: %s at %zu\n",
+			name, rp.why ? rp.why : "success", rp.err_offset);
 		exit(1);
 	}
 	write_seed(name, buf, w.pos);
+}
+
+static void lg_write(struct lg *g, int view, const char *name)
+{
+	lg_write_expect(g, view, name, 0);
+}
+
+static void lg_bad(struct lg *g, const char *name)
+{
+	lg_write_expect(g, -1, name, -EBADMSG);
+}
+
+/* a record of instance @i with one digest of @alg */
+static void lg_digest(struct lg *g, int i, u8 type, u16 alg)
+{
+	struct vtpm_log_rec r;
+
+	rec_init(&r, type);
+	r.pcr = 10;
+	r.count = 1;
+	r.d[0].alg = alg;
+	memset(r.d[0].digest, 0x99, VTPM_MAX_DIGEST_SIZE);
+	lg_add(g, i, &r);
+}
+
+/* logs that are well-formed but break a rule: each its own */
+static void bad_log_seeds(void)
+{
+	static const u16 two[] = { VTPM_ALG_SHA256, VTPM_ALG_SHA384 };
+	static const u16 one[] = { VTPM_ALG_SHA256 };
+	static struct lg g;
+	struct vtpm_log_rec r;
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	lg_simple(&g, 0, VTPM_REC_DESTROY, 0);
+	lg_extend(&g, 0, VTPM_REC_EXTEND, 1, 1);
+	lg_bad(&g, "bad-after-destroy");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	lg_create(&g, 0, "a");
+	lg_bad(&g, "bad-second-create");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_extend(&g, 0, VTPM_REC_EXTEND, 1, 1);
+	lg_bad(&g, "bad-before-create");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	memset(g.tag[0], 0xee, VTPM_TAG_SIZE);
+	lg_extend(&g, 0, VTPM_REC_EXTEND, 1, 1);
+	lg_bad(&g, "bad-tag-differs");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	lg_digest(&g, 0, VTPM_REC_EXTEND, VTPM_ALG_SHA1);
+	lg_bad(&g, "bad-extend-other-bank");
+
+	lg_new(&g, 2, two);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	lg_digest(&g, 0, VTPM_REC_EVENT, VTPM_ALG_SHA256);
+	lg_bad(&g, "bad-event-banks");
+
+	lg_new(&g, 2, two);
+	g.algs[1] = VTPM_ALG_SHA512;	/* the header's, not the genesis' */
+	lg_bad(&g, "bad-genesis-banks");
+
+	lg_new(&g, 1, one);
+	g.n = 0;
+	lg_create(&g, 0, "a");
+	lg_bad(&g, "bad-no-genesis");
+
+	lg_new(&g, 1, one);
+	if (vtpm_rec_decode(g.e[0].body, g.e[0].len, &r))
+		abort();
+	g.batch++;
+	lg_add(&g, -1, &r);
+	lg_bad(&g, "bad-second-genesis");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	g.batch++;
+	lg_extend(&g, 0, VTPM_REC_EXTEND, 1, 1);
+	g.batch++;
+	lg_extend(&g, 0, VTPM_REC_EXTEND, 2, 1);
+	lg_abort(&g);
+	lg_bad(&g, "bad-abort-not-first");
+
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_abort(&g);
+	lg_bad(&g, "bad-abort-of-genesis-batch");
 }
 
 static void log_seeds(void)
@@ -698,6 +802,7 @@ static void log_seeds(void)
 		lg_simple(&g, t, VTPM_REC_RESET, 23);
 	lg_write(&g, -1, "log-many-instances");
 	lg_write(&g, 5, "log-many-instances-view");
+	bad_log_seeds();
 }
 
 int main(int argc, char **argv)
