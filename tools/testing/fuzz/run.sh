@@ -10,7 +10,9 @@
 # The seeds (work/seeds/TARGET) are made by "make seeds".  A crash, a leak,
 # a sanitizer's report or a broken invariant fails the run; the input is
 # left in work/artifacts/TARGET and the fuzzer's output in work/logs.
-# FUZZ_SEED (check only, default 1) seeds libFuzzer's RNG.
+# FUZZ_SEED (check only, default 1) seeds libFuzzer's RNG.  After a run
+# without a crash, fuzz merges the corpus into its smallest subset of the
+# same coverage (-merge=1; FUZZ_MERGE=0: not).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -62,6 +64,21 @@ crash_report() {
 		"$log" | head -n 8 | sed 's/^/#   /'
 }
 
+# merge corpus $2 of target $1 into its smallest subset of the same coverage
+minimise() {
+	local t=$1 dir=$2 log=$work/logs/$1-merge.log
+
+	rm -rf "$dir.merge"
+	mkdir -p "$dir.merge"
+	if fuzzer "$t" -merge=1 "$dir.merge" "$dir"; then
+		rm -rf "$dir"
+		mv "$dir.merge" "$dir"
+	else
+		rm -rf "$dir.merge"
+		return 1
+	fi
+}
+
 regress_files() {
 	find "$here/regress/$1" -type f 2>/dev/null | sort
 }
@@ -81,6 +98,10 @@ fuzz)
 			"$work/seeds/$t" "${regress[@]}"
 		rc=$?
 		after=$(find "$corpus" -type f | wc -l)
+		merged=
+		if [ $rc -eq 0 ] && [ "${FUZZ_MERGE:-1}" = 1 ]; then
+			minimise "$t" "$corpus" && merged=$(find "$corpus" -type f | wc -l)
+		fi
 		execs=$(stat number_of_executed_units)
 		rate=$(stat average_exec_per_sec)
 		cov0=$(cov INITED cov) ft0=$(cov INITED ft)
@@ -91,9 +112,10 @@ fuzz)
 		execs=${execs:-0}
 		total_execs=$((total_execs + execs))
 		total_new=$((total_new + after - before))
-		printf '%s: %s executions in %s s (%s/s); corpus %s inputs (%s new); coverage %s edges (+%s), %s features (+%s); ' \
+		printf '%s: %s executions in %s s (%s/s); corpus %s inputs (%s new%s); coverage %s edges (+%s), %s features (+%s); ' \
 			"$t" "$execs" "$secs" "${rate:-0}" "$after" \
-			"$((after - before))" "${cov1:-0}" \
+			"$((after - before))" "${merged:+, $merged after merge}" \
+			"${cov1:-0}" \
 			"$(( ${cov1:-0} - ${cov0:-0} ))" "${ft1:-0}" \
 			"$(( ${ft1:-0} - ${ft0:-0} ))"
 		if [ $rc -eq 0 ]; then
