@@ -4,6 +4,7 @@
 #
 #   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
 #   make check		every test: static checks, unit tests, the VM selftests
+#   make fuzz		each libFuzzer target for FUZZ_TIME seconds (default 300)
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
 #   make bench		benchmarks against the hardware TPM and vtpm_proxy+swtpm
 #			(tools/bench/README.md; results in .build/bench)
@@ -54,6 +55,9 @@ demo:
 bench:
 	tools/bench/run.sh
 
+fuzz:
+	$(MAKE) -C tools/testing/fuzz fuzz
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -73,4 +77,5 @@ clean:
 	$(MAKE) -C selftests/vtpm clean || true
 	rm -rf $(BUILD)
 
-.PHONY: all module tools selftests sparse checkpatch check demo bench deps install clean
+.PHONY: all module tools selftests sparse checkpatch check demo bench fuzz deps install \
+	clean

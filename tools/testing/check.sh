@@ -5,7 +5,7 @@
 #   1. static checks: sparse and checkpatch --strict on the module (zero
 #      findings), the tools built with -Wall -Wextra -Werror
 #   2. user-space tests: unit tests of the pure code, vtpmctl's usage tests,
-#      vtpm-verify against synthetic bundles, the bundle fuzzer
+#      vtpm-verify against synthetic bundles, the fuzzers
 #   3. the selftests, inside a QEMU guest with swtpm as its TPM 2.0; then
 #      the attestation tests in a guest of their own, the IMA test in a
 #      guest booted with ima_policy=critical_data, and
@@ -97,7 +97,7 @@ tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 	tools/vtpmctl/test-usage.sh
 # vtpm-verify against synthetic bundles (and real quotes of a host swtpm)
 tap attest attest.log make -s -C tools/testing/attest check
-# libFuzzer over the whole of vtpm-verify's checks: a count of inputs
+# libFuzzer: commands, logs, bundles; the regression corpus and a smoke
 tap fuzz fuzz.log make -s -C tools/testing/fuzz check
 
 # The selftests in a guest: the module, a real TPM 2.0 (swtpm), real clients.

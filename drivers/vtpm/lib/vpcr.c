@@ -468,6 +468,9 @@ u32 vtpm_cmd_pcr_reset(struct vtpm_cmd *c)
 	struct vtpm_pcr_change chg = { .type = VTPM_CHANGE_RESET };
 	u32 pcr = c->handle[0];
 
+	/* no parameters: bytes after the handle area are an error */
+	if (!vtpm_in_done(c))
+		return VTPM_RC_SIZE;
 	if (!(VTPM_PCR_RESETTABLE & BIT(pcr)))
 		return VTPM_RC_LOCALITY;
 	chg.pcr = pcr;

@@ -307,6 +307,13 @@ static void test_event_reset(void)
 	cmd_pw(&c, "");
 	CHECK(cmd_run(&c) == VTPM_RC_LOCALITY,
 	      "PCR_Reset 0 gets TPM_RC_LOCALITY");
+	cmd_start(&c, VTPM_ST_SESSIONS, VTPM_CC_PCR_RESET);
+	tpm_wr_u32(&c.w, 23);
+	cmd_pw(&c, "");
+	tpm_wr_u8(&c.w, 0);
+	plat.nr_changes = 0;
+	CHECK(cmd_run(&c) == VTPM_RC_SIZE && !plat.nr_changes,
+	      "PCR_Reset with a byte of parameters gets TPM_RC_SIZE, anchors nothing");
 	cmd_start(&c, VTPM_ST_NO_SESSIONS, VTPM_CC_PCR_RESET);
 	tpm_wr_u32(&c.w, 16);
 	CHECK(cmd_run(&c) == VTPM_RC_AUTH_MISSING,
