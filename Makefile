@@ -4,6 +4,7 @@
 #
 #   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
 #   make check		every test: static checks, unit tests, the VM selftests
+#   make stress		64 instances x 8 threads for STRESS_TIME s (600) in a guest
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
 #   make install		modules_install and the tools under $(PREFIX)
 #   make deps		apt-get install what building and testing need
@@ -48,6 +49,19 @@ check:
 demo:
 	tools/demo/run.sh
 
+# make stress [STRESS_TIME=600] [STRESS_FAULTS=1]: the module and vtpm_stress
+# under load in a QEMU guest (tools/testing/vm/README.md, "make stress"),
+# built for the guest's kernel (KDIR if given, else the newest 6.1)
+STRESS_TIME ?= 600
+STRESS_KDIR ?= $(if $(filter command line,$(origin KDIR)),$(KDIR),$(lastword \
+	$(sort $(wildcard /lib/modules/6.1.*/build))))
+stress:
+	$(MAKE) module selftests KDIR=$(STRESS_KDIR)
+	tools/testing/vm/run.sh --timeout $$(($(STRESS_TIME) + 1200)) \
+		$(if $(filter 1,$(STRESS_FAULTS)),--tpm-faults) \
+		--out $(BUILD)/stress -- env STRESS_FAULTS=$(STRESS_FAULTS) \
+		tools/testing/guest-stress.sh $(STRESS_TIME)
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -67,3 +81,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools selftests sparse checkpatch check demo deps install clean
+.PHONY: stress

@@ -118,5 +118,9 @@ tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
 tap vm-faults vm-faults.log tools/testing/vm/run.sh --tpm-faults --timeout 900 \
 	--out "$logs/vm-faults-out" -- tools/testing/guest-faults.sh
 
+# Stress (make stress, 60 s): 64 instances x 8 threads, churn, readers.
+tap vm-stress vm-stress.log tools/testing/vm/run.sh --timeout 1500 \
+	--out "$logs/vm-stress-out" -- tools/testing/guest-stress.sh 60
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
