@@ -396,7 +396,12 @@ static void change_refused(struct worker *w, const char *what, long rc)
 {
 	if (rc == RC_NV_SPACE)
 		count_ev(EV_refused_full);
-	else if (rc == RC_CANCELED && opt.faults)
+	else if (rc == RC_CANCELED)
+		/*
+		 * The hardware TPM failed or timed out (abi.md): seen
+		 * without injected faults too, when a TCG host is busy and
+		 * PCR_Extend takes over 750 ms.  Checked against hw_errors.
+		 */
 		count_ev(EV_canceled);
 	else if (rc < 0)
 		transport_fail(w, what, rc);
@@ -614,7 +619,7 @@ static void op_malformed_row(struct worker *w)
 	if (get_be16(resp) == c->tag && rc == c->rc)
 		return;
 	/* rows that change a vPCR may meet a full log or a fault */
-	if (c->rc == 0 && (rc == RC_NV_SPACE || (opt.faults && rc == RC_CANCELED)))
+	if (c->rc == 0 && (rc == RC_NV_SPACE || rc == RC_CANCELED))
 		return;
 	count_ev(EV_malformed_mismatch);
 	fail("malformed %s: tag 0x%04x rc 0x%lx, expected 0x%04x 0x%x",
@@ -1071,7 +1076,7 @@ static void *attester_main(void *arg)
 			count_ev(EV_no_ak);
 			break;
 		}
-		if (ret && errno == EIO && opt.faults) {
+		if (ret && errno == EIO) {	/* checked against hw_errors */
 			count_ev(EV_attest_eio);
 			continue;
 		}
@@ -1527,6 +1532,15 @@ int main(int argc, char **argv)
 	    (unsigned long long)atomic_load(&nfail));
 	for (unsigned int k = 0; k < MAX_ERRS && k < atomic_load(&nfail); k++)
 		printf("#   %s\n", errs[k]);
+	if (mux_status_read(&s1))
+		memset(&s1, 0, sizeof(s1));
+	tap(!(atomic_load(&evs[EV_canceled]) || atomic_load(&evs[EV_attest_eio])) ||
+	    s1.hw_errors > s0.hw_errors,
+	    "TPM_RC_CANCELED (%llu) and attestation EIO (%llu) only after hardware TPM errors (%llu, %llu ABORT records)",
+	    (unsigned long long)atomic_load(&evs[EV_canceled]),
+	    (unsigned long long)atomic_load(&evs[EV_attest_eio]),
+	    (unsigned long long)(s1.hw_errors - s0.hw_errors),
+	    (unsigned long long)s1.aborts);
 	tap(atomic_load(&evs[EV_timeout]) == 0,
 	    "no command hung (%llu unanswered within %d s)",
 	    (unsigned long long)atomic_load(&evs[EV_timeout]), CMD_TIMEOUT_S);
@@ -1674,8 +1688,9 @@ int main(int argc, char **argv)
 		    (unsigned long long)extra_resets);
 		tap(!crd_bad, "every instance has its CREATE record and, once destroyed, its DESTROY record (%u instances, %llu wrong)",
 		    ns, (unsigned long long)crd_bad);
-		printf("# extends and events in the log that no thread saw acknowledged: %llu (failed or malformed commands; 0 expected without faults)\n",
-		       (unsigned long long)c.unmatched_changes);
+		printf("# extends and events in the log that no thread saw acknowledged: %llu (voided by ABORT when the hardware TPM failed: %llu ABORT records)\n",
+		       (unsigned long long)c.unmatched_changes,
+		       (unsigned long long)c.naborted);
 
 		/*
 		 * Every instance's view, replayed by lib/mlog.c: the
