@@ -5,6 +5,7 @@
 #   make			the module (drivers/vtpm/vtpm_mux.ko) and the tools
 #   make check		every test: static checks, unit tests, the VM selftests
 #   make fuzz		each libFuzzer target for FUZZ_TIME seconds (default 300)
+#   make stress		64 instances x 8 threads for STRESS_TIME s (600) in a guest
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
 #   make bench		benchmarks against the hardware TPM and vtpm_proxy+swtpm
 #			(tools/bench/README.md; results in .build/bench)
@@ -58,6 +59,19 @@ bench:
 fuzz:
 	$(MAKE) -C tools/testing/fuzz fuzz
 
+# make stress [STRESS_TIME=600] [STRESS_FAULTS=1]: the module and vtpm_stress
+# under load in a QEMU guest (tools/testing/vm/README.md, "make stress"),
+# built for the guest's kernel (KDIR if given, else the newest 6.1)
+STRESS_TIME ?= 600
+STRESS_KDIR ?= $(if $(filter command line,$(origin KDIR)),$(KDIR),$(lastword \
+	$(sort $(wildcard /lib/modules/6.1.*/build))))
+stress:
+	$(MAKE) module selftests KDIR=$(STRESS_KDIR)
+	tools/testing/vm/run.sh --timeout $$(($(STRESS_TIME) + 1200)) \
+		$(if $(filter 1,$(STRESS_FAULTS)),--tpm-faults) \
+		--out $(BUILD)/stress -- env STRESS_FAULTS=$(STRESS_FAULTS) \
+		tools/testing/guest-stress.sh $(STRESS_TIME)
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -77,5 +91,5 @@ clean:
 	$(MAKE) -C selftests/vtpm clean || true
 	rm -rf $(BUILD)
 
-.PHONY: all module tools selftests sparse checkpatch check demo bench fuzz deps install \
-	clean
+.PHONY: all module tools selftests sparse checkpatch check demo bench fuzz stress \
+	deps install clean

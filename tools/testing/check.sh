@@ -118,6 +118,10 @@ tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
 tap vm-faults vm-faults.log tools/testing/vm/run.sh --tpm-faults --timeout 900 \
 	--out "$logs/vm-faults-out" -- tools/testing/guest-faults.sh
 
+# Stress (make stress, 60 s): 64 instances x 8 threads, churn, readers.
+tap vm-stress vm-stress.log tools/testing/vm/run.sh --timeout 1500 \
+	--out "$logs/vm-stress-out" -- tools/testing/guest-stress.sh 60
+
 # The benchmarks' short run: every measurement runs without errors and the
 # guest's whole log replays to its PCR on the host (timings are not tested)
 tap bench bench.log env BENCH_QUICK=1 BENCH_OUT="$logs/bench" tools/bench/run.sh
