@@ -184,12 +184,23 @@ int view_ioctl(int fd, bool ascii, uint8_t **buf, size_t *len,
 #define TENANT_SIZE (sizeof(struct vtpm_tpm) + \
 		     VTPM_NUM_PCRS * VTPM_MAX_BANKS * VTPM_MAX_DIGEST_SIZE)
 
+/*
+ * The instance cache of the replay: 16384 instances, more than a test's log
+ * has; one allocation, so that free() frees it all.
+ */
+#define REPLAY_SETS	4096
+
 struct vtpm_replay *replay_new(void)
 {
-	struct vtpm_replay *r = calloc(1, sizeof(*r) + TENANT_SIZE);
+	struct vtpm_replay *r = calloc(1, sizeof(*r) + TENANT_SIZE +
+				       REPLAY_SETS * sizeof(*r->sets));
 
-	if (r)
+	if (r) {
 		r->tenant = (struct vtpm_tpm *)(r + 1);
+		r->sets = (struct vtpm_replay_set *)((char *)r->tenant +
+						     TENANT_SIZE);
+		r->nr_sets = REPLAY_SETS;
+	}
 	return r;
 }
 

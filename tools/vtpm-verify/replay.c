@@ -71,11 +71,7 @@ int vv_replay_log(const char *path, const char *pcr)
 		fprintf(stderr, "vtpm-verify: out of memory\n");
 		return VTPM_VERIFY_INPUT;
 	}
-	/* an instance costs a CREATE record of at least 100 bytes */
-	r->nr_sets = VTPM_REPLAY_SETS;
-	while (r->nr_sets < (1u << 20) &&
-	       (size_t)r->nr_sets * VTPM_REPLAY_WAYS * 100 < len)
-		r->nr_sets <<= 1;
+	r->nr_sets = vtpm_replay_sets_for(len);
 	r->sets = calloc(r->nr_sets, sizeof(*r->sets));
 	if (!r->sets) {
 		free(r);

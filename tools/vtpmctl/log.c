@@ -811,6 +811,30 @@ static struct vtpm_replay *replay_alloc(void)
 	return r;
 }
 
+static void replay_free(struct vtpm_replay *r)
+{
+	if (r)
+		free(r->sets);
+	free(r);
+}
+
+/*
+ * vtpm_log_replay() with an instance cache as large as the log may need:
+ * the built-in one would make the replay of a log of many instances
+ * quadratic.
+ */
+static int replay(struct vtpm_replay *r, const struct blob *b)
+{
+	u32 n = vtpm_replay_sets_for(b->len);
+
+	if (r->nr_sets < n) {
+		free(r->sets);
+		r->sets = calloc(n, sizeof(*r->sets));
+		r->nr_sets = r->sets ? n : 0;
+	}
+	return vtpm_log_replay(b->p, b->len, r);
+}
+
 static int log_print(const struct log_args *a, const struct blob *b)
 {
 	struct walk *w = calloc(1, sizeof(*w));
@@ -845,7 +869,7 @@ static int log_print(const struct log_args *a, const struct blob *b)
 		goto out;
 	}
 	/* the walk keeps within bounds; the replay checks every rule */
-	ret = vtpm_log_replay(b->p, b->len, r);
+	ret = replay(r, b);
 	if (ret) {
 		replay_error(log_name(a), r, ret);
 		goto out;
@@ -856,7 +880,7 @@ out:
 		inst_free(pc);
 	free(pc);
 	free(w);
-	free(r);
+	replay_free(r);
 	return status;
 }
 
@@ -1015,7 +1039,7 @@ static int log_check(const struct log_args *a, struct blob *b)
 		r->on_record = want_tenant ? check_on_record : NULL;
 		r->ctx = &cc;
 		cc.have_index = false;
-		ret = vtpm_log_replay(b->p, b->len, r);
+		ret = replay(r, b);
 		if (ret) {
 			replay_error(log_name(a), r, ret);
 			goto out;
@@ -1116,7 +1140,7 @@ out:
 		close(fd);
 	free(tenant);
 	free(w);
-	free(r);
+	replay_free(r);
 	return status;
 }
 

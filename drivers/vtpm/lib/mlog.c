@@ -819,12 +819,18 @@ static int vtpm_replay_header(struct vtpm_replay *r, struct tpm_rd *rd)
 static struct vtpm_replay_set *vtpm_replay_set(struct vtpm_replay *r,
 					       const u8 *uuid)
 {
+	struct vtpm_replay_set *set;
 	u32 h = 0;
 	int i;
 
 	for (i = 0; i < VTPM_UUID_SIZE; i++)
 		h = h * 31 + uuid[i];
-	return &r->set[(h ^ h >> 16) & r->set_mask];
+	set = &r->set[(h ^ h >> 16) & r->set_mask];
+	if (set->gen != r->gen) {
+		memset(set, 0, sizeof(*set));
+		set->gen = r->gen;
+	}
+	return set;
 }
 
 /*
@@ -1259,6 +1265,19 @@ static int vtpm_replay_apply_batch(struct vtpm_replay *r, const u8 *log,
 	return 0;
 }
 
+/*
+ * The sets of the instance cache for a log of @len bytes: a way for every
+ * 100 bytes, the least a CREATE record takes; at most 2^18 sets.
+ */
+u32 vtpm_replay_sets_for(size_t len)
+{
+	u32 n = VTPM_REPLAY_SETS;
+
+	while (n < (1u << 18) && (u64)n * VTPM_REPLAY_WAYS * 100 < len)
+		n <<= 1;
+	return n;
+}
+
 /**
  * vtpm_log_replay() - check a serialised log and replay it
  * @log: the log (full, or a view)
@@ -1298,14 +1317,22 @@ int vtpm_log_replay(const u8 *log, size_t len, struct vtpm_replay *r)
 	r->tenant_records = 0;
 	r->err_offset = 0;
 	r->why = NULL;
+	/* a new table, or the generations wrapped: clear it once */
 	if (r->sets && r->nr_sets && !(r->nr_sets & (r->nr_sets - 1))) {
+		if (r->set != r->sets || r->set_mask != r->nr_sets - 1)
+			r->gen = 0;
 		r->set = r->sets;
 		r->set_mask = r->nr_sets - 1;
 	} else {
+		if (r->set != r->set_buf)
+			r->gen = 0;
 		r->set = r->set_buf;
 		r->set_mask = VTPM_REPLAY_SETS - 1;
 	}
-	memset(r->set, 0, (r->set_mask + 1) * sizeof(*r->set));
+	if (!r->gen || !++r->gen) {
+		memset(r->set, 0, (r->set_mask + 1) * sizeof(*r->set));
+		r->gen = 1;
+	}
 
 	tpm_rd_init(&rd, log, len);
 	ret = vtpm_replay_header(r, &rd);

@@ -210,8 +210,10 @@ struct vtpm_replay_inst {
 	bool destroyed;
 };
 
+/* a set is empty unless @gen is the replay's (no clearing per replay) */
 struct vtpm_replay_set {
 	struct vtpm_replay_inst way[VTPM_REPLAY_WAYS];
+	u32 gen;
 	u8 next_way;
 	bool evicted;
 };
@@ -272,7 +274,11 @@ struct vtpm_replay {
 	struct vtpm_replay_set set_buf[VTPM_REPLAY_SETS];
 	struct vtpm_replay_set *set;
 	u32 set_mask;
+	u32 gen;
 };
+
+/* Sets for a log of @len bytes: one way per 100 bytes (a CREATE record). */
+u32 vtpm_replay_sets_for(size_t len);
 
 /*
  * 0, -EINVAL (malformed: truncated, bad magic/version/kind, bad entry) or
