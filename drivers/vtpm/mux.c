@@ -60,6 +60,7 @@
  * else in &struct vtpm_mux is used by the leader only; leadership passes
  * from one task to the next under the lock.
  */
+#include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -97,6 +98,8 @@ enum vtpm_leaf_state {
  * @seq:   the tentative sequence number of @leaf (under vtpm_mux.lock)
  * @leaf_state: &enum vtpm_leaf_state; @leaf is the caller's until READY
  * @leaf:  the leaf of @rec numbered @seq, once READY
+ * @done:  completed when @state changes from QUEUED (the caller sleeps on
+ *	   it alone: a batch wakes its own callers, not every waiter)
  */
 struct vtpm_mux_req {
 	struct list_head node;
@@ -108,6 +111,7 @@ struct vtpm_mux_req {
 	u64 seq;
 	atomic_t leaf_state;
 	u8 leaf[VTPM_LEAF_SIZE];
+	struct completion done;
 };
 
 enum vtpm_mux_state {
@@ -130,9 +134,10 @@ enum vtpm_mux_state {
  *		(@lock; read without it by a gathering leader and callers)
  * @tent_seq:	the tentative sequence number of the next record queued
  *		(@lock)
- * @wq:		callers wait here for their @state to change
  * @gather_wq:	a gathering leader waits here for @nr_queued to grow
  * @last_hw_ns:	duration of the last hardware extend (leader)
+ * @gather_ns:	how long the next leader may gather (leader)
+ * @gather_probe: batches since the allowance fell to zero (leader)
  * @banks:	the hardware banks (read-only)
  * @hw_pcr:	the hardware PCR (read-only)
  * @cmp_bank:	the bank read back after a failure
@@ -165,10 +170,11 @@ struct vtpm_mux {
 	atomic_t nr_ready;
 	u32 expect;
 	u64 tent_seq;
-	wait_queue_head_t wq;
 	wait_queue_head_t gather_wq;
 	struct list_head deferred;
 	u64 last_hw_ns;
+	u64 gather_ns;
+	u32 gather_probe;
 
 	const struct vtpm_banks *banks;
 	u32 hw_pcr;
@@ -458,21 +464,39 @@ static int vtpm_mux_leaf(u32 i, u64 seq)
 	return vtpm_log_leaf(&mux->batch[i], seq, leaf);
 }
 
+#define VTPM_GATHER_MIN_NS	(20 * NSEC_PER_USEC)
+#define VTPM_GATHER_PROBE	32
+
 /*
  * Before taking the queue: wait until the callers expected are queued, at
- * most half the last hardware extend's time and batch_wait_us.
+ * most half the last hardware extend's time and batch_wait_us.  When the
+ * callers cannot come back that fast (the CPUs are busy: many of them), a
+ * wait only idles the TPM: the allowance halves with every wait that runs
+ * out and doubles with every one that does not; at zero, one batch in
+ * VTPM_GATHER_PROBE tries again with a short one.
  */
 static void vtpm_mux_gather(void)
 {
-	u64 ns = min_t(u64, mux->last_hw_ns / 2,
-		       (u64)READ_ONCE(vtpm_batch_wait_us) * NSEC_PER_USEC);
+	u64 cap = min_t(u64, mux->last_hw_ns / 2,
+			(u64)READ_ONCE(vtpm_batch_wait_us) * NSEC_PER_USEC);
+	u64 ns = min(cap, mux->gather_ns);
 
-	if (!ns || vtpm_mux_gathered())
+	if (!cap)
+		return;
+	if (vtpm_mux_gathered())
+		return;
+	if (!ns && ++mux->gather_probe % VTPM_GATHER_PROBE == 0)
+		ns = min(cap, 2 * VTPM_GATHER_MIN_NS);
+	if (!ns)
 		return;
 	atomic64_inc(&mux->stats.gather_waits);
 	if (wait_event_hrtimeout(mux->gather_wq, vtpm_mux_gathered(),
-				 ns_to_ktime(ns)))
+				 ns_to_ktime(ns))) {
 		atomic64_inc(&mux->stats.gather_timeouts);
+		mux->gather_ns = ns / 2 < VTPM_GATHER_MIN_NS ? 0 : ns / 2;
+	} else {
+		mux->gather_ns = min(cap, 2 * ns);
+	}
 }
 
 /* The leader's work: one batch; then leadership passes on. */
@@ -525,20 +549,24 @@ static void vtpm_mux_lead(void)
 					copy->owned = true;
 					atomic_set(&copy->leaf_state,
 						   VTPM_LEAF_TAKEN);
+					/* not the caller's waiters */
+					init_completion(&copy->done);
 					list_add_tail(&copy->node,
 						      &mux->deferred);
 				}
 			} else {
 				list_add_tail(&req->node, &mux->deferred);
+				mux->reqs[i] = NULL;
 				continue;
 			}
 		}
 		if (req->owned) {
 			kfree(req);
+			mux->reqs[i] = NULL;
 			continue;
 		}
 		req->rc = rc;
-		/* the caller returns (and its stack goes) once it sees this */
+		/* pairs with the caller's smp_load_acquire(): rc is set */
 		smp_store_release(&req->state, VTPM_REQ_DONE);
 		done++;
 	}
@@ -552,7 +580,21 @@ static void vtpm_mux_lead(void)
 	list_for_each_entry(req, &mux->queue, node)
 		if (!req->att)
 			mux->tent_seq++;
+	mutex_unlock(&mux->lock);
+
+	/*
+	 * Wake the batch's callers; each returns (and its request on its
+	 * stack goes) once complete() is done with it.  We still lead, so
+	 * nobody else uses mux->reqs meanwhile.
+	 */
+	for (i = 0; i < n; i++)
+		if (mux->reqs[i])
+			complete(&mux->reqs[i]->done);
+	for (i = 0; i < na; i++)
+		complete(&mux->areqs[i]->done);
+
 	/* hand over to the oldest waiter */
+	mutex_lock(&mux->lock);
 	req = list_first_entry_or_null(&mux->queue, struct vtpm_mux_req, node);
 	if (req)
 		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
@@ -561,7 +603,8 @@ static void vtpm_mux_lead(void)
 	mutex_unlock(&mux->lock);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
 		     &mux->stats.lead_ns);
-	wake_up_all(&mux->wq);
+	if (req)
+		complete(&req->done);
 }
 
 /* Queue @req (mux->lock held); its caller leads at once if nobody does. */
@@ -573,11 +616,13 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 		atomic_inc(&mux->nr_ready);
 	else
 		req->seq = mux->tent_seq++;
+	init_completion(&req->done);
 	if (mux->busy) {
 		req->state = VTPM_REQ_QUEUED;
 	} else {
 		mux->busy = true;
 		req->state = VTPM_REQ_LEADER;
+		complete(&req->done);
 	}
 }
 
@@ -585,10 +630,12 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 static void vtpm_mux_wait(struct vtpm_mux_req *req)
 {
 	for (;;) {
-		wait_event(mux->wq, READ_ONCE(req->state) != VTPM_REQ_QUEUED);
+		wait_for_completion(&req->done);
 		/* pairs with the leader's smp_store_release(): results set */
 		if (smp_load_acquire(&req->state) == VTPM_REQ_DONE)
 			break;
+		/* we lead: nobody completes @req until we do, in our batch */
+		reinit_completion(&req->done);
 		vtpm_mux_lead();
 	}
 }
@@ -772,8 +819,8 @@ int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr)
 	mutex_init(&mux->lock);
 	INIT_LIST_HEAD(&mux->queue);
 	INIT_LIST_HEAD(&mux->deferred);
-	init_waitqueue_head(&mux->wq);
 	init_waitqueue_head(&mux->gather_wq);
+	mux->gather_ns = U64_MAX;
 	mux->banks = banks;
 	mux->hw_pcr = hw_pcr;
 	for (b = 0; b < banks->nr; b++)

@@ -25,6 +25,9 @@
  * Kernel memory is read from /proc/meminfo after dropping the page cache:
  * MemFree (everything: slab, vmalloc and the page allocator's large
  * kmallocs) and, for reference, Slab and VmallocUsed.
+ *
+ * Exit status: 0 when the measurement ran (failed commands are counted in
+ * its "errors"), 1 when it could not (a device, a fork), 2 usage.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -467,7 +470,7 @@ static int cmd_loop(int argc, char **argv, bool extend)
 		       st1[5] - st0[5]);
 	}
 	printf("}\n");
-	return errors ? 1 : 0;
+	return 0;	/* errors are data: the report judges them */
 }
 
 static uint8_t *bundle_buf(size_t *len)
@@ -566,7 +569,7 @@ static int cmd_attest(int argc, char **argv)
 	       distinct, q1 - q0);
 	print_lat("latency", l);
 	printf("}\n");
-	return errors ? 1 : 0;
+	return 0;
 }
 
 /* --- memory -------------------------------------------------------------- */
