@@ -204,6 +204,7 @@ set xlabel "N (tenants, one process each)"
 set ylabel "extends/s (all tenants)"
 set logscale x 2
 set xtics (1,2,4,8,16,32,64)
+set xrange [0.9:72]
 set key top left
 set grid
 plot '%s' using 1:2 with linespoints lw 2 pt 7 title "vtpm-mux (every extend in the hardware PCR)", \\

@@ -235,6 +235,24 @@ static void child_wait(struct run *r)
 		_exit(2);
 }
 
+/*
+ * One child per device: @child(r, i, devs[i]) never returns.  The options
+ * of the subcommand are globals, so that every child takes the same form.
+ */
+static void run_spawn(struct run *r, char **devs,
+		      void (*child)(struct run *r, int i, const char *dev))
+{
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		r->pid[i] = fork();
+		if (r->pid[i] < 0)
+			die("fork: %s", strerror(errno));
+		if (!r->pid[i])
+			child(r, i, devs[i]);
+	}
+}
+
 /* In the parent, after the forks: wait for all to be ready, start them. */
 static double run_start(struct run *r)
 {
@@ -373,8 +391,11 @@ static void print_lat(const char *name, struct lat l)
 	       name, l.n, l.p50, l.p99, l.max, l.mean);
 }
 
-static void loop_child(struct run *r, int i, const char *path, bool extend)
+static bool opt_extend;	/* loop_child(): extend, or read */
+
+static void loop_child(struct run *r, int i, const char *path)
 {
+	bool extend = opt_extend;
 	struct worker *w = &r->w[i];
 	uint8_t cmd[128], *digest;
 	size_t len;
@@ -430,14 +451,9 @@ static int cmd_loop(int argc, char **argv, bool extend)
 		die("%s: which devices?", extend ? "extend" : "read");
 	for (i = 0; i < 6; i++)
 		st0[i] = status_get(keys[i]);
+	opt_extend = extend;
 	run_init(&r, argc);
-	for (i = 0; i < argc; i++) {
-		r.pid[i] = fork();
-		if (r.pid[i] < 0)
-			die("fork: %s", strerror(errno));
-		if (!r.pid[i])
-			loop_child(&r, i, argv[i], extend);
-	}
+	run_spawn(&r, argv, loop_child);
 	t0 = run_start(&r);
 	run_wait(&r);
 	t1 = now();
@@ -539,13 +555,7 @@ static int cmd_attest(int argc, char **argv)
 	if (opt_rounds > 64)
 		die("attest: at most 64 rounds");
 	run_init(&r, argc);
-	for (i = 0; i < argc; i++) {
-		r.pid[i] = fork();
-		if (r.pid[i] < 0)
-			die("fork: %s", strerror(errno));
-		if (!r.pid[i])
-			attest_child(&r, i, argv[i]);
-	}
+	run_spawn(&r, argv, attest_child);
 	t0 = run_start(&r);
 	run_wait(&r);
 	t1 = now();
@@ -659,9 +669,11 @@ static int cmd_create(void)
 	return made == n ? 0 : 1;
 }
 
-static void records_child(struct run *r, int i, const char *path,
-			  unsigned int count)
+static unsigned int opt_per_dev;	/* records_child(): extends each */
+
+static void records_child(struct run *r, int i, const char *path)
 {
+	unsigned int count = opt_per_dev;
 	struct worker *w = &r->w[i];
 	uint8_t cmd[128], *digest;
 	size_t len;
@@ -698,13 +710,8 @@ static int cmd_records(int argc, char **argv)
 	m0 = mem_read();
 	rec0 = status_get("records");
 	b0 = status_get("batches");
-	for (i = 0; i < argc; i++) {
-		r.pid[i] = fork();
-		if (r.pid[i] < 0)
-			die("fork: %s", strerror(errno));
-		if (!r.pid[i])
-			records_child(&r, i, argv[i], total / argc);
-	}
+	opt_per_dev = total / argc;
+	run_spawn(&r, argv, records_child);
 	t0 = run_start(&r);
 	run_wait(&r);
 	t1 = now();
