@@ -66,7 +66,7 @@ rmmod vtpm_mux
 # task_struct, kernel stack and signal structures, not the module's memory.
 nr_tasks() { local t=(/proc/[0-9]*/task/[0-9]*); echo "${#t[@]}"; }
 kworkers() { grep -l '^kworker' /proc/[0-9]*/comm 2>/dev/null | wc -l; }
-task_kb=40	# per thread: task_struct ~10 kB, stack 16 kB, signal, pid, ...
+task_kb=32	# per thread: task_struct ~10 kB, stack 16 kB, signal, pid (~33 measured)
 kmem >/dev/null
 base=$(kmem)
 base_tasks=$(nr_tasks)
