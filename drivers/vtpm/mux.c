@@ -97,6 +97,7 @@ enum vtpm_leaf_state {
  * @att:   an attestation request instead of a record (@rec unused)
  * @seq:   the tentative sequence number of @leaf (under vtpm_mux.lock)
  * @leaf_state: &enum vtpm_leaf_state; @leaf is the caller's until READY
+ * @leaf_ok: @leaf was READY when a leader took the request (leader)
  * @leaf:  the leaf of @rec numbered @seq, once READY
  * @done:  completed when @state changes from QUEUED (the caller sleeps on
  *	   it alone: a batch wakes its own callers, not every waiter)
@@ -110,6 +111,7 @@ struct vtpm_mux_req {
 	bool owned;
 	u64 seq;
 	atomic_t leaf_state;
+	bool leaf_ok;
 	u8 leaf[VTPM_LEAF_SIZE];
 	struct completion done;
 };
@@ -392,6 +394,7 @@ static u32 vtpm_mux_take(u32 *na)
 		if (n == VTPM_MAX_BATCH)
 			break;
 		list_del(&req->node);
+		req->leaf_ok = false;	/* its number has shifted */
 		mux->reqs[n++] = req;
 	}
 	list_for_each_entry_safe(req, tmp, &mux->queue, node) {
@@ -411,6 +414,14 @@ static u32 vtpm_mux_take(u32 *na)
 		}
 		list_del(&req->node);
 		mux->nr_queued--;
+		/*
+		 * The leaf is the leader's from now on, whatever the batch's
+		 * fate; pairs with the caller's atomic_cmpxchg_release().
+		 */
+		req->leaf_ok = atomic_xchg(&req->leaf_state, VTPM_LEAF_TAKEN) ==
+			       VTPM_LEAF_READY;
+		if (req->leaf_ok)
+			atomic_dec(&mux->nr_ready);
 		if (req->rec.tenant != VTPM_NO_TENANT &&
 		    req->rec.type != VTPM_REC_DESTROY)
 			mux->taken++;
@@ -453,13 +464,9 @@ static int vtpm_mux_leaf(u32 i, u64 seq)
 	struct vtpm_mux_req *req = mux->reqs[i];
 	u8 *leaf = mux->leaves + i * VTPM_LEAF_SIZE;
 
-	/* pairs with the caller's atomic_cmpxchg_release(): leaf written */
-	if (atomic_xchg(&req->leaf_state, VTPM_LEAF_TAKEN) == VTPM_LEAF_READY) {
-		atomic_dec(&mux->nr_ready);
-		if (req->seq == seq) {
-			memcpy(leaf, req->leaf, VTPM_LEAF_SIZE);
-			return 0;
-		}
+	if (req->leaf_ok && req->seq == seq) {
+		memcpy(leaf, req->leaf, VTPM_LEAF_SIZE);
+		return 0;
 	}
 	return vtpm_log_leaf(&mux->batch[i], seq, leaf);
 }
@@ -547,8 +554,6 @@ static void vtpm_mux_lead(void)
 				copy = kmemdup(req, sizeof(*req), GFP_KERNEL);
 				if (copy) {
 					copy->owned = true;
-					atomic_set(&copy->leaf_state,
-						   VTPM_LEAF_TAKEN);
 					/* not the caller's waiters */
 					init_completion(&copy->done);
 					list_add_tail(&copy->node,

@@ -534,9 +534,8 @@ static long hw_banks(struct env *e)
 	uint8_t cmd[22], resp[512];
 	struct rd r;
 	uint32_t count;
-	ssize_t n;
+	size_t n;
 	long rc;
-	int fd;
 
 	put_be16(cmd, ST_NO_SESSIONS);
 	put_be32(cmd + 2, sizeof(cmd));
@@ -544,16 +543,9 @@ static long hw_banks(struct env *e)
 	put_be32(cmd + 10, CAP_PCRS);
 	put_be32(cmd + 14, 0);
 	put_be32(cmd + 18, 1);
-	fd = open(HW_TPM, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = fd_xfer(fd, cmd, sizeof(cmd), resp, sizeof(resp), 30000);
-	close(fd);
-	if (n < 0)
-		return n;
-	rc = resp_rc(resp, n);
+	rc = hw_xfer(cmd, sizeof(cmd), resp, sizeof(resp), 30000, &n);
 	if (rc)
-		return rc < 0 ? -EPROTO : rc;
+		return rc;
 	r = (struct rd){ .p = resp + 10, .len = n - 10 };
 	rd_be(&r, 1);			/* moreData */
 	if (rd_be(&r, 4) != CAP_PCRS)

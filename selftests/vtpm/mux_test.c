@@ -53,25 +53,6 @@ static const unsigned int ext_pcrs[] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 23,
 };
 
-/* a small deterministic PRNG per thread (xorshift64*) */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * 0x2545F4914F6CDD1DULL;
-}
-
-static void rnd_bytes(struct rng *r, uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = rnd(r) >> 56;
-}
-
 static double now_s(void)
 {
 	struct timespec t;

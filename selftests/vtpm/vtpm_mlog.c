@@ -479,10 +479,9 @@ long hw_pcr_read(unsigned int pcr, unsigned int nalgs, const uint16_t *algs,
 	return rc;
 }
 
-long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
-		   uint32_t *restart_count)
+long hw_xfer(const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+	     int timeout_ms, size_t *rlen)
 {
-	uint8_t cmd[16], resp[64];
 	ssize_t n;
 	long rc;
 	int fd;
@@ -490,13 +489,27 @@ long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
 	fd = open(HW_TPM, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = fd_xfer(fd, cmd, build_read_clock(cmd), resp, sizeof(resp), 10000);
+	n = fd_xfer(fd, cmd, len, resp, cap, timeout_ms);
 	close(fd);
 	if (n < 0)
 		return n;
 	rc = resp_rc(resp, n);
 	if (rc)
 		return rc < 0 ? -EPROTO : rc;
+	*rlen = n;
+	return 0;
+}
+
+long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
+		   uint32_t *restart_count)
+{
+	uint8_t cmd[16], resp[64];
+	size_t n;
+	long rc;
+
+	rc = hw_xfer(cmd, build_read_clock(cmd), resp, sizeof(resp), 10000, &n);
+	if (rc)
+		return rc;
 	/* TPMS_TIME_INFO: time, clockInfo (clock, resetCount, restartCount, safe) */
 	if (n != 10 + 8 + 8 + 4 + 4 + 1)
 		return -EPROTO;

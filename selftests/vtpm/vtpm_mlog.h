@@ -168,6 +168,12 @@ void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
 		size_t wlen);
 
 /* TPM2_ReadClock on /dev/tpmrm0: 0, a TPM_RC (> 0) or -errno */
+/*
+ * One command to the hardware TPM (HW_TPM): 0 with the response's length
+ * in *@rlen, its TPM response code, or -errno (-EPROTO: no response code).
+ */
+long hw_xfer(const uint8_t *cmd, size_t len, uint8_t *resp, size_t cap,
+	     int timeout_ms, size_t *rlen);
 long hw_read_clock(uint64_t *clock, uint32_t *reset_count,
 		   uint32_t *restart_count);
 

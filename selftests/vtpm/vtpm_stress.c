@@ -118,25 +118,6 @@ static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 	pthread_mutex_unlock(&err_lock);
 }
 
-/* xorshift64* */
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * 0x2545F4914F6CDD1DULL;
-}
-
-static void rnd_bytes(struct rng *r, uint8_t *p, size_t n)
-{
-	while (n--)
-		*p++ = rnd(r) >> 56;
-}
-
 static uint64_t get_be64(const uint8_t *p)
 {
 	return (uint64_t)get_be32(p) << 32 | get_be32(p + 4);

@@ -743,3 +743,17 @@ void pcr_initial_value(unsigned int pcr, unsigned int size, uint8_t *out)
 {
 	memset(out, pcr >= 17 && pcr <= 22 ? 0xFF : 0x00, size);
 }
+
+uint64_t rnd(struct rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 0x2545F4914F6CDD1DULL;
+}
+
+void rnd_bytes(struct rng *r, uint8_t *p, size_t n)
+{
+	while (n--)
+		*p++ = rnd(r) >> 56;
+}

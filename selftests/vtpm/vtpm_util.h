@@ -218,4 +218,12 @@ long raw_pcr_read(const struct vtpm_target *t, uint16_t alg, unsigned int pcr,
 /* the power-on value of a PC Client PCR: 17-22 all 0xFF, the rest 0 */
 void pcr_initial_value(unsigned int pcr, unsigned int size, uint8_t *out);
 
+/* a small deterministic PRNG per thread (xorshift64*); seed it non-zero */
+struct rng {
+	uint64_t s;
+};
+
+uint64_t rnd(struct rng *r);
+void rnd_bytes(struct rng *r, uint8_t *p, size_t n);
+
 #endif /* VTPM_UTIL_H */

@@ -47,7 +47,11 @@ static double seconds(void)
  */
 int vv_replay_log(const char *path, const char *pcr)
 {
-	u8 want[VTPM_MAX_DIGEST_SIZE], *buf = NULL;
+	static const u16 warm[] = {
+		VTPM_ALG_SHA1, VTPM_ALG_SHA256, VTPM_ALG_SHA384, VTPM_ALG_SHA512,
+	};
+	const struct vtpm_iov none = { .p = NULL, .len = 0 };
+	u8 want[VTPM_MAX_DIGEST_SIZE], d[VTPM_MAX_DIGEST_SIZE], *buf = NULL;
 	struct vtpm_replay *r;
 	size_t len, want_len = 0;
 	u16 want_alg = 0;
@@ -80,17 +84,8 @@ int vv_replay_log(const char *path, const char *pcr)
 		return VTPM_VERIFY_INPUT;
 	}
 	/* the digests' one-time set-up (OpenSSL's fetch) is not replay */
-	for (b = 0; b < VTPM_MAX_BANKS; b++) {
-		static const u16 algs[] = {
-			VTPM_ALG_SHA1, VTPM_ALG_SHA256, VTPM_ALG_SHA384,
-			VTPM_ALG_SHA512,
-		};
-		struct vtpm_iov none = { .p = NULL, .len = 0 };
-		u8 d[VTPM_MAX_DIGEST_SIZE];
-
-		if (b < sizeof(algs) / sizeof(algs[0]))
-			vtpm_plat_hashv(algs[b], &none, 1, d);
-	}
+	for (b = 0; b < ARRAY_SIZE(warm); b++)
+		vtpm_plat_hashv(warm[b], &none, 1, d);
 	t0 = seconds();
 	ret = vtpm_log_replay(buf, len, r);
 	t1 = seconds();

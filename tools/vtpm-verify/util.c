@@ -6,17 +6,6 @@
 
 #include "util.h"
 
-static int vv_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int vv_hex_decode(const char *s, u8 *out, size_t cap, size_t *len)
 {
 	size_t n = strlen(s), i;
@@ -24,7 +13,7 @@ int vv_hex_decode(const char *s, u8 *out, size_t cap, size_t *len)
 	if (n % 2 || n / 2 > cap)
 		return -EINVAL;
 	for (i = 0; i < n / 2; i++) {
-		int hi = vv_hex_digit(s[2 * i]), lo = vv_hex_digit(s[2 * i + 1]);
+		int hi = hex_to_bin(s[2 * i]), lo = hex_to_bin(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
@@ -65,7 +54,7 @@ int vv_uuid_parse(const char *s, u8 *uuid)
 			s++;
 		}
 		for (i = 0; i < (size_t)groups[g]; i++, s += 2) {
-			int hi = vv_hex_digit(s[0]), lo = vv_hex_digit(s[1]);
+			int hi = hex_to_bin(s[0]), lo = hex_to_bin(s[1]);
 
 			if (hi < 0 || lo < 0)
 				return -EINVAL;

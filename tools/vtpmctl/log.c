@@ -193,17 +193,6 @@ static int load_log(const struct log_args *a, struct blob *b)
 
 /* ---- instance N's UUID ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", a newline allowed; 0 or -1 */
 static int parse_uuid(const char *s, u8 *uuid)
 {
@@ -214,8 +203,8 @@ static int parse_uuid(const char *s, u8 *uuid)
 			if (*s++ != '-')
 				return -1;
 		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
+		hi = hex_to_bin(s[0]);
+		lo = hi < 0 ? -1 : hex_to_bin(s[1]);
 		if (lo < 0)
 			return -1;
 		uuid[i] = hi << 4 | lo;

@@ -65,4 +65,16 @@ static inline void put_unaligned_be64(u64 v, void *p)
 	put_unaligned_be32((u32)v, (u8 *)p + 4);
 }
 
+/* the kernel's hex_to_bin(): the value of a hex digit, or -1 */
+static inline int hex_to_bin(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 #endif /* _VTPM_COMPAT_USER_H */
