@@ -26,6 +26,7 @@ module:
 
 tools:
 	$(MAKE) -C tools/vtpmctl
+	$(MAKE) -C tools/vtpmd
 	$(MAKE) -C tools/vtpm-verify
 	$(MAKE) -C tools/testing/unit
 	$(MAKE) -C tools/testing/attest tools

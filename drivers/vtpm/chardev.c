@@ -14,6 +14,7 @@
 
 #include "vtpm.h"
 #include "attest.h"
+#include "backend.h"
 #include "chardev.h"
 #include "instance.h"
 
@@ -23,6 +24,7 @@ static struct workqueue_struct *vtpm_wq;
 /**
  * struct vtpm_file - one open /dev/vtpmN
  * @inst:	the instance (a reference is held)
+ * @space:	what it loaded in the engine of a sw-backed instance
  * @work:	executes a command written with O_NONBLOCK
  * @wq:		woken when a command completes
  * @lock:	protects everything below; held while this file's command
@@ -38,6 +40,7 @@ static struct workqueue_struct *vtpm_wq;
  */
 struct vtpm_file {
 	struct vtpm_instance *inst;
+	struct vtpm_space *space;
 	struct work_struct work;
 	wait_queue_head_t wq;
 
@@ -58,7 +61,7 @@ static int vtpm_file_run(struct vtpm_file *f, size_t len)
 	ssize_t n;
 
 	lockdep_assert_held(&f->lock);
-	n = vtpm_instance_execute(f->inst, f->cmd, len, f->rsp,
+	n = vtpm_instance_execute(f->inst, f->space, f->cmd, len, f->rsp,
 				  sizeof(f->rsp));
 	if (n < 0)
 		return n;
@@ -90,6 +93,11 @@ static int vtpm_open(struct inode *inode, struct file *file)
 	f = kvzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
+	f->space = vtpm_backend_open(inst);
+	if (IS_ERR(f->space)) {
+		kvfree(f);
+		return -ENOMEM;
+	}
 	get_device(&inst->dev);
 	f->inst = inst;
 	mutex_init(&f->lock);
@@ -105,6 +113,7 @@ static int vtpm_release(struct inode *inode, struct file *file)
 	struct vtpm_file *f = file->private_data;
 
 	flush_work(&f->work);
+	vtpm_backend_close(f->inst, f->space);
 	atomic_dec(&f->inst->open_count);
 	vtpm_instance_put(f->inst);
 	kvfree(f);

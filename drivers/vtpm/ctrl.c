@@ -13,6 +13,7 @@
 
 #include "vtpm.h"
 #include "attest.h"
+#include "backend.h"
 #include "ctrl.h"
 #include "instance.h"
 
@@ -68,7 +69,8 @@ static long vtpm_ctrl_create(struct vtpm_mux_create __user *uarg)
 	if (c.flags & ~VTPM_MUX_CREATE_FLAGS_ALL ||
 	    c.index || c.reserved0 || !vtpm_zero(c.uuid, sizeof(c.uuid)) ||
 	    !vtpm_zero(c.reserved, sizeof(c.reserved)) ||
-	    c.backend != VTPM_MUX_BACKEND_NONE || !vtpm_label_valid(c.label))
+	    (c.backend != VTPM_MUX_BACKEND_NONE &&
+	     c.backend != VTPM_MUX_BACKEND_SW) || !vtpm_label_valid(c.label))
 		return -EINVAL;
 	if (c.flags & VTPM_MUX_CREATE_OWNER) {
 		a.uid = make_kuid(current_user_ns(), c.uid);
@@ -146,6 +148,7 @@ static long vtpm_ctrl_info(struct vtpm_mux_info __user *uarg)
 	memcpy(info.label, inst->label, sizeof(info.label));
 	export_uuid(info.uuid, &inst->uuid);
 	info.open_count = atomic_read(&inst->open_count);
+	info.engine = vtpm_backend_engine(inst, &info.attaches);
 
 	mutex_lock(&inst->lock);
 	banks = inst->tpm->banks;
@@ -194,6 +197,35 @@ out:
 	return ret;
 }
 
+/* A new engine for a sw-backed instance: its server file descriptor. */
+static long vtpm_ctrl_attach(struct vtpm_mux_attach __user *uarg)
+{
+	struct vtpm_instance *inst;
+	struct vtpm_mux_attach a;
+	int ret, fd;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = vtpm_copy_arg(&a, uarg, sizeof(a));
+	if (ret)
+		return ret;
+	if (a.flags & ~VTPM_MUX_ATTACH_FLAGS_ALL || a.fd ||
+	    !vtpm_zero(a.reserved, sizeof(a.reserved)))
+		return -EINVAL;
+	inst = vtpm_instance_get(a.index);
+	if (!inst)
+		return -ENODEV;
+	fd = vtpm_backend_attach(inst, a.flags);
+	vtpm_instance_put(inst);
+	if (fd < 0)
+		return fd;
+	/* the descriptor is installed: it stays, whatever happens here */
+	a.fd = fd;
+	if (copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return fd;
+}
+
 /* The host attests an instance on its behalf. */
 static long vtpm_ctrl_attest(void __user *uarg)
 {
@@ -230,6 +262,8 @@ static long vtpm_ctrl_ioctl(struct file *file, unsigned int cmd,
 		return vtpm_ctrl_list(uarg);
 	case VTPM_MUX_IOC_ATTEST:
 		return vtpm_ctrl_attest(uarg);
+	case VTPM_MUX_IOC_ATTACH:
+		return vtpm_ctrl_attach(uarg);
 	}
 	return -ENOTTY;
 }

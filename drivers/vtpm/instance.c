@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 
 #include "vtpm.h"
+#include "backend.h"
 #include "instance.h"
 #include "chardev.h"
 #include "ima.h"
@@ -40,6 +41,7 @@ static void vtpm_instance_release(struct device *dev)
 {
 	struct vtpm_instance *inst = to_vtpm_instance(dev);
 
+	vtpm_backend_free(inst);
 	kfree_sensitive(inst->tpm);
 	kfree(inst);
 }
@@ -76,9 +78,28 @@ static DEVICE_ATTR_RO(pcr_banks);
 static ssize_t backend_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
-	return sysfs_emit(buf, "none\n");
+	struct vtpm_instance *inst = to_vtpm_instance(dev);
+
+	return sysfs_emit(buf, "%s\n", inst->backend == VTPM_MUX_BACKEND_SW ?
+			  "sw" : "none");
 }
 static DEVICE_ATTR_RO(backend);
+
+/* The engine of a sw-backed instance: none, attached or synced. */
+static ssize_t engine_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	static const char * const names[] = {
+		[VTPM_MUX_ENGINE_NONE] = "none",
+		[VTPM_MUX_ENGINE_ATTACHED] = "attached",
+		[VTPM_MUX_ENGINE_SYNCED] = "synced",
+	};
+	u32 attaches, e;
+
+	e = vtpm_backend_engine(to_vtpm_instance(dev), &attaches);
+	return sysfs_emit(buf, "%s %u\n", names[e], attaches);
+}
+static DEVICE_ATTR_RO(engine);
 
 static ssize_t commands_show(struct device *dev,
 			     struct device_attribute *attr, char *buf)
@@ -111,6 +132,7 @@ static struct attribute *vtpm_instance_attrs[] = {
 	&dev_attr_uuid.attr,
 	&dev_attr_pcr_banks.attr,
 	&dev_attr_backend.attr,
+	&dev_attr_engine.attr,
 	&dev_attr_commands.attr,
 	&dev_attr_extends.attr,
 	NULL,
@@ -201,6 +223,11 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 	device_initialize(&inst->dev);
 	inst->dev.class = vtpm_class;
 	inst->dev.type = &vtpm_instance_type;
+	if (a->backend == VTPM_MUX_BACKEND_SW) {
+		ret = vtpm_backend_create(inst);
+		if (ret)
+			goto err_put;
+	}
 
 	/* reserve the index: lookups see nothing until the device exists */
 	mutex_lock(&vtpm_registry_lock);
@@ -284,6 +311,8 @@ static struct vtpm_tenant *vtpm_instance_kill(struct vtpm_instance *inst)
 	idr_remove(&vtpm_registry, inst->index);
 	vtpm_nr_instances--;
 
+	/* a command waiting for the engine gives up, and the lock with it */
+	vtpm_backend_kill(inst);
 	mutex_lock(&inst->lock);
 	WRITE_ONCE(inst->dead, true);
 	mutex_unlock(&inst->lock);
@@ -377,6 +406,7 @@ int vtpm_instance_list(u32 *indices, u32 max, u32 *total)
 /**
  * vtpm_instance_execute() - run one TPM command on an instance
  * @inst: the instance
+ * @space: the open file's space (sw backend: vtpm_backend_open())
  * @cmd:  the command
  * @len:  its length
  * @rsp:  the response buffer
@@ -386,7 +416,8 @@ int vtpm_instance_list(u32 *indices, u32 max, u32 *total)
  *
  * Return: the length of the response, or -ENODEV once destroyed.
  */
-ssize_t vtpm_instance_execute(struct vtpm_instance *inst, const u8 *cmd,
+ssize_t vtpm_instance_execute(struct vtpm_instance *inst,
+			      struct vtpm_space *space, const u8 *cmd,
 			      size_t len, u8 *rsp, size_t cap)
 {
 	ssize_t ret;
@@ -394,6 +425,9 @@ ssize_t vtpm_instance_execute(struct vtpm_instance *inst, const u8 *cmd,
 	mutex_lock(&inst->lock);
 	if (inst->dead)
 		ret = -ENODEV;
+	else if (inst->be)
+		ret = vtpm_backend_execute(inst, space, cmd, len, rsp,
+					   cap);
 	else
 		ret = vtpm_execute(inst->tpm, cmd, len, rsp, cap);
 	mutex_unlock(&inst->lock);

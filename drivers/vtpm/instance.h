@@ -15,6 +15,9 @@
 #include "lib/engine.h"
 #include "log.h"
 
+struct vtpm_backend;
+struct vtpm_space;
+
 /**
  * struct vtpm_instance - one virtual TPM
  * @dev:	the device in class vtpm; its refcount is the instance's
@@ -34,6 +37,8 @@
  * @tpm:	the TPM state (lib/engine.h)
  * @tenant:	the instance in the mapping log (outlives the instance)
  * @secfs:	its securityfs directory and files (secfs.c)
+ * @be:		the engine side of a sw-backed instance (backend.c), else
+ *		NULL
  *
  * Everything but @lock, @dead, @open_count and @tpm is set at creation and
  * read-only afterwards.
@@ -56,6 +61,7 @@ struct vtpm_instance {
 	struct vtpm_tpm *tpm;
 	struct vtpm_tenant *tenant;
 	struct dentry *secfs[3];
+	struct vtpm_backend *be;
 };
 
 struct vtpm_create_args {
@@ -74,7 +80,8 @@ int vtpm_instance_destroy(u32 index);
 struct vtpm_instance *vtpm_instance_get(u32 index);
 void vtpm_instance_put(struct vtpm_instance *inst);
 int vtpm_instance_list(u32 *indices, u32 max, u32 *total);
-ssize_t vtpm_instance_execute(struct vtpm_instance *inst, const u8 *cmd,
+ssize_t vtpm_instance_execute(struct vtpm_instance *inst,
+			      struct vtpm_space *space, const u8 *cmd,
 			      size_t len, u8 *rsp, size_t cap);
 
 static inline bool vtpm_instance_dead(const struct vtpm_instance *inst)

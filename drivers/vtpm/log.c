@@ -523,6 +523,98 @@ static u16 vtpm_log_batch_count(u64 batch)
 				[batch % VTPM_BATCH_CHUNK];
 }
 
+/* records of one tenant in one batch: one change per command at a time */
+#define VTPM_WALK_PENDING	4
+
+/**
+ * struct vtpm_walk - state of one vtpm_log_walk()
+ * @it:	     the iterator
+ * @n:	     records of the tenant in the batch before the current one
+ * @seq:     their sequence numbers
+ * @pending: the records
+ */
+struct vtpm_walk {
+	struct vtpm_log_iter it;
+	u32 n;
+	u64 seq[VTPM_WALK_PENDING];
+	struct vtpm_krec pending[VTPM_WALK_PENDING];
+};
+
+static int vtpm_walk_flush(struct vtpm_walk *w,
+			   int (*fn)(void *ctx, const struct vtpm_krec *r,
+				     u64 seq),
+			   void *ctx)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < w->n; i++) {
+		ret = fn(ctx, &w->pending[i], w->seq[i]);
+		if (ret)
+			return ret;
+	}
+	w->n = 0;
+	return 0;
+}
+
+/**
+ * vtpm_log_walk() - the records of one tenant that changed its vPCRs
+ * @cut:    how far to walk
+ * @tenant: whose records
+ * @fn:	    called for each of them, in log order, with its sequence number
+ * @ctx:    for @fn
+ *
+ * Records of a batch that an ABORT voided are skipped.  The last batch of
+ * @cut may yet be voided by the next one: a caller that needs certainty
+ * checks what it computed against the vPCRs.  Sleeps.
+ *
+ * Return: 0, what @fn returned if not 0, -E2BIG if a batch holds more
+ * records of @tenant than a walk can keep, or -ENOMEM.
+ */
+int vtpm_log_walk(const struct vtpm_log_cut *cut,
+		  const struct vtpm_tenant *tenant,
+		  int (*fn)(void *ctx, const struct vtpm_krec *r, u64 seq),
+		  void *ctx)
+{
+	struct vtpm_walk *w;
+	u64 batch, seq = 0;
+	int ret = 0;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	for (batch = 0; batch < cut->batches; batch++) {
+		u16 n = vtpm_log_batch_count(batch), i;
+
+		for (i = 0; i < n; i++, seq++) {
+			const struct vtpm_krec *r = &w->it.rec;
+
+			vtpm_log_iter_next(&w->it);
+			if (!i) {
+				if (r->type == VTPM_REC_ABORT &&
+				    r->abort_batch + 1 == batch)
+					w->n = 0;
+				ret = vtpm_walk_flush(w, fn, ctx);
+				if (ret)
+					goto out;
+			}
+			if (r->tenant != tenant->id)
+				continue;
+			if (w->n == VTPM_WALK_PENDING) {
+				ret = -E2BIG;
+				goto out;
+			}
+			w->pending[w->n] = *r;
+			w->seq[w->n++] = seq;
+		}
+		cond_resched();
+	}
+	ret = vtpm_walk_flush(w, fn, ctx);
+out:
+	kfree_sensitive(w);
+	return ret;
+}
+
 /**
  * struct vtpm_render - state of one vtpm_log_render() pass
  * @w:	    where it writes (a counting writer in the sizing pass)

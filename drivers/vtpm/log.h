@@ -87,6 +87,11 @@ void vtpm_log_cut(struct vtpm_log_cut *cut);
 u32 vtpm_log_max_entries(void);
 const u8 *vtpm_log_id(void);
 
+int vtpm_log_walk(const struct vtpm_log_cut *cut,
+		  const struct vtpm_tenant *tenant,
+		  int (*fn)(void *ctx, const struct vtpm_krec *r, u64 seq),
+		  void *ctx);
+
 /*
  * Serialise the log as it was at @cut: the full log (@viewer NULL), the
  * view of @viewer, or @viewer's ASCII list (@ascii).  Returns a kvmalloc'ed

@@ -46,6 +46,15 @@ unsigned int vtpm_batch_wait_us = 1000;
 module_param_named(batch_wait_us, vtpm_batch_wait_us, uint, 0644);
 MODULE_PARM_DESC(batch_wait_us, "longest wait, in microseconds, of a batch for the callers of the last one (0: none; default 1000)");
 
+/* The sw backend (backend.c): how long a command waits for its engine. */
+unsigned int vtpm_engine_timeout_ms = 120000;
+module_param_named(engine_timeout_ms, vtpm_engine_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(engine_timeout_ms, "longest wait, in ms, for an engine's response before it is detached and the tenant gets TPM_RC_FAILURE (default 120000)");
+
+unsigned int vtpm_engine_wait_ms = 5000;
+module_param_named(engine_wait_ms, vtpm_engine_wait_ms, uint, 0644);
+MODULE_PARM_DESC(engine_wait_ms, "longest wait, in ms, of a command of a sw instance for an engine to be attached, before TPM_RC_RETRY (default 5000)");
+
 bool vtpm_ima = true;
 module_param_named(ima, vtpm_ima, bool, 0444);
 MODULE_PARM_DESC(ima, "measure the genesis and every instance's creation and destruction with IMA (default on)");

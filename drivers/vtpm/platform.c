@@ -10,6 +10,7 @@
 #include <linux/timekeeping.h>
 
 #include "vtpm.h"
+#include "backend.h"
 #include "instance.h"
 #include "mux.h"
 #include "platform.h"
@@ -133,5 +134,7 @@ u32 vtpm_plat_anchor(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
 	}
 	rc = vtpm_mux_submit(k);
 	kfree(k);
+	if (rc == VTPM_RC_SUCCESS)
+		vtpm_backend_anchored(inst, chg);
 	return rc;
 }

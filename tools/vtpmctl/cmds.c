@@ -27,6 +27,7 @@ enum {
 	O_OWNER,
 	O_MODE,
 	O_BACKEND,
+	O_WAIT,
 };
 
 static const struct opt help_opts[] = {
@@ -40,6 +41,7 @@ static const struct opt create_opts[] = {
 	{ "owner",	0,	true,	O_OWNER },
 	{ "mode",	0,	true,	O_MODE },
 	{ "backend",	0,	true,	O_BACKEND },
+	{ "wait",	0,	true,	O_WAIT },
 	{ NULL,		0,	false,	0 },
 };
 
@@ -164,11 +166,41 @@ static int dup_option(const struct cmd *cmd, const char *name)
 			   name);
 }
 
+/*
+ * A sw instance is usable once vtpmd attached its engine: wait for that,
+ * and destroy the instance if it does not happen within @secs.
+ */
+static int wait_engine(int fd, uint32_t index, uint32_t secs)
+{
+	struct vtpm_mux_destroy d = { .size = sizeof(d), .index = index };
+	struct vtpm_mux_info info;
+	uint32_t i;
+	int err;
+
+	for (i = 0; i < secs * 10; i++) {
+		err = get_info(fd, index, &info);
+		if (err) {
+			errmsg("create: %s%u: %s", VTPM_DEV_PREFIX, index,
+			       strerror(-err));
+			return -1;
+		}
+		if (info.engine != VTPM_MUX_ENGINE_NONE)
+			return 0;
+		usleep(100 * 1000);
+	}
+	errmsg("create: no engine attached to %s%u within %u s (is vtpmd running?); destroyed it",
+	       VTPM_DEV_PREFIX, index, secs);
+	if (ioctl(fd, VTPM_MUX_IOC_DESTROY, &d))
+		errmsg("create: destroy %u: %s", index, strerror(errno));
+	return -1;
+}
+
 int cmd_create(const struct ctx *ctx, const struct cmd *cmd,
 	       int argc, char **argv)
 {
 	const char *label = NULL, *owner = NULL, *mode = NULL;
-	const char *backend = NULL, *extra = NULL, *val;
+	const char *backend = NULL, *extra = NULL, *wait = NULL, *val;
+	uint32_t wait_s = 30;
 	struct vtpm_mux_create c;
 	struct optparse p;
 	int id, fd, ret, err;
@@ -205,10 +237,18 @@ int cmd_create(const struct ctx *ctx, const struct cmd *cmd,
 				return dup_option(cmd, "backend");
 			backend = val;
 			break;
+		case O_WAIT:
+			if (wait)
+				return dup_option(cmd, "wait");
+			wait = val;
+			break;
 		}
 	}
 	if (extra)
 		return usage_error(cmd->name, "unexpected argument '%s'", extra);
+	if (wait && parse_u32(wait, 10, 3600, &wait_s))
+		return usage_error(cmd->name,
+				   "bad --wait '%s' (seconds, 0 to 3600)", wait);
 
 	memset(&c, 0, sizeof(c));
 	c.size = sizeof(c);
@@ -237,20 +277,29 @@ int cmd_create(const struct ctx *ctx, const struct cmd *cmd,
 					   mode);
 		c.flags |= VTPM_MUX_CREATE_MODE;
 	}
-	if (backend && strcmp(backend, "none"))
+	if (backend && !strcmp(backend, "sw"))
+		c.backend = VTPM_MUX_BACKEND_SW;
+	else if (backend && strcmp(backend, "none"))
 		return usage_error(cmd->name,
-				   "unknown backend '%s' (the only one is 'none')",
-				   backend);
+				   "unknown backend '%s' (none or sw)", backend);
 
 	fd = open_control(ctx, O_RDWR);
 	if (fd < 0)
 		return EXIT_FAILURE;
 	ret = ioctl(fd, VTPM_MUX_IOC_CREATE, &c);
 	err = errno;
-	close(fd);
 	if (ret) {
+		close(fd);
 		ioctl_error(ctx, "create", err);
 		return EXIT_FAILURE;
+	}
+	if (c.backend == VTPM_MUX_BACKEND_SW && wait_s) {
+		ret = wait_engine(fd, c.index, wait_s);
+		close(fd);
+		if (ret)
+			return EXIT_FAILURE;
+	} else {
+		close(fd);
 	}
 
 	printf("%s%u\n", VTPM_DEV_PREFIX, c.index);
@@ -471,10 +520,20 @@ int cmd_info(const struct ctx *ctx, const struct cmd *cmd,
 	printf("label: ");
 	print_label(stdout, info.label, sizeof(info.label));
 	printf("\nuuid: %s\n", uuid);
-	if (info.backend == VTPM_MUX_BACKEND_NONE)
+	if (info.backend == VTPM_MUX_BACKEND_NONE) {
 		printf("backend: none\n");
-	else
+	} else if (info.backend == VTPM_MUX_BACKEND_SW) {
+		static const char * const engine[] = {
+			"none", "attached", "synced",
+		};
+
+		printf("backend: sw\n");
+		printf("engine: %s\n", info.engine < ARRAY_SIZE(engine) ?
+		       engine[info.engine] : "unknown");
+		printf("attaches: %u\n", info.attaches);
+	} else {
 		printf("backend: unknown(%u)\n", info.backend);
+	}
 
 	printf("banks:");
 	nr_banks = info.nr_banks;

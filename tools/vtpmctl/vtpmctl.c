@@ -20,7 +20,7 @@ static const struct cmd commands[] = {
 	{
 		.name = "create",
 		.run = cmd_create,
-		.synopsis = "[--label TEXT] [--owner USER[:GROUP]] [--mode OCTAL] [--backend none]",
+		.synopsis = "[--label TEXT] [--owner USER[:GROUP]] [--mode OCTAL] [--backend none|sw] [--wait SEC]",
 		.summary = "create an instance, print its device path",
 		.help =
 "Create a virtual TPM instance and print its device path (e.g. /dev/vtpm0)\n"
@@ -33,8 +33,14 @@ static const struct cmd commands[] = {
 "                        group, or the number USER if no such user exists\n"
 "                        (default: root:root)\n"
 "  --mode OCTAL          permission bits of the device node (default: 0600)\n"
-"  --backend none        where the commands the kernel does not answer go;\n"
-"                        'none' (they fail) is the only backend\n"
+"  --backend none|sw     where the commands the kernel does not answer go:\n"
+"                        none (default): they fail with TPM_RC_COMMAND_CODE;\n"
+"                        sw: to a TPM 2.0 engine (swtpm) that vtpmd starts\n"
+"                        for the instance, its state encrypted with a key\n"
+"                        sealed by the hardware TPM\n"
+"  --wait SEC            sw: wait at most SEC seconds (default 30) for vtpmd\n"
+"                        to attach the engine, else destroy the instance and\n"
+"                        fail; 0: do not wait\n"
 "  -h, --help            show this help\n",
 	},
 	{
@@ -66,7 +72,8 @@ static const struct cmd commands[] = {
 		.summary = "show the properties of an instance",
 		.help =
 "Show the properties of the instance /dev/vtpmN, one 'key: value' line\n"
-"each: index, device, label ('-' if empty), uuid, backend, banks (PCR\n"
+"each: index, device, label ('-' if empty), uuid, backend, [engine\n"
+"(none, attached or synced) and attaches, for a sw instance], banks (PCR\n"
 "bank names separated by spaces), started (yes/no), open_count, commands,\n"
 "extends, owner (UID:GID), mode (octal).\n",
 	},

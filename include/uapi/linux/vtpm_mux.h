@@ -43,9 +43,28 @@ enum vtpm_mux_create_flags {
  * @VTPM_MUX_BACKEND_NONE: "mux-only": the kernel answers the PCR and
  *			   housekeeping commands, the rest get
  *			   TPM_RC_COMMAND_CODE
+ * @VTPM_MUX_BACKEND_SW:   the kernel answers the PCR commands and mirrors
+ *			   every vPCR change into a user-space TPM 2.0 engine
+ *			   (swtpm) attached with %VTPM_MUX_IOC_ATTACH, which
+ *			   answers everything else
  */
 enum vtpm_mux_backend {
 	VTPM_MUX_BACKEND_NONE	= 0,
+	VTPM_MUX_BACKEND_SW	= 1,
+};
+
+/**
+ * enum vtpm_mux_engine - the engine of a sw-backed instance
+ * @VTPM_MUX_ENGINE_NONE:     none attached (commands wait engine_wait_ms
+ *			      for one, then get TPM_RC_RETRY)
+ * @VTPM_MUX_ENGINE_ATTACHED: attached, not yet started to match the vPCRs
+ *			      (done before the next command it answers)
+ * @VTPM_MUX_ENGINE_SYNCED:   attached, and its PCRs equal the vPCRs
+ */
+enum vtpm_mux_engine {
+	VTPM_MUX_ENGINE_NONE	 = 0,
+	VTPM_MUX_ENGINE_ATTACHED = 1,
+	VTPM_MUX_ENGINE_SYNCED	 = 2,
 };
 
 /**
@@ -112,6 +131,8 @@ struct vtpm_mux_destroy {
  * @open_count:	out: number of open file descriptors
  * @commands:	out: commands executed since creation
  * @extends:	out: vPCR changes (extend, event, reset) since creation
+ * @engine:	out: &enum vtpm_mux_engine (sw backend; 0 otherwise)
+ * @attaches:	out: engines attached since creation (sw backend)
  * @reserved:	must be zero
  */
 struct vtpm_mux_info {
@@ -130,7 +151,9 @@ struct vtpm_mux_info {
 	__u32 open_count;
 	__u64 commands;
 	__u64 extends;
-	__u64 reserved[4];
+	__u32 engine;
+	__u32 attaches;
+	__u64 reserved[3];
 };
 
 /**
@@ -188,6 +211,46 @@ struct vtpm_log_req {
 	__u64 reserved[4];
 };
 
+/**
+ * enum vtpm_mux_attach_flags - flags of &struct vtpm_mux_attach
+ * @VTPM_MUX_ATTACH_CLOEXEC: the new file descriptor is close-on-exec
+ */
+enum vtpm_mux_attach_flags {
+	VTPM_MUX_ATTACH_CLOEXEC	= 1 << 0,
+};
+
+#define VTPM_MUX_ATTACH_FLAGS_ALL VTPM_MUX_ATTACH_CLOEXEC
+
+/**
+ * struct vtpm_mux_attach - argument of %VTPM_MUX_IOC_ATTACH
+ * @size:	sizeof(struct vtpm_mux_attach)
+ * @flags:	&enum vtpm_mux_attach_flags
+ * @index:	N of a sw-backed /dev/vtpmN
+ * @fd:		out: the engine's server file descriptor (also the ioctl's
+ *		return value)
+ * @reserved:	must be zero
+ *
+ * The server side of the instance, as vtpm_proxy's: read() returns the
+ * next command for the engine (whole, into a buffer of at least 4096
+ * bytes), write() takes its whole response; poll() says which is due, and
+ * EPOLLHUP once the engine is detached: by the next ATTACH of the instance,
+ * by its destruction, or after it failed to answer within
+ * engine_timeout_ms.  `swtpm chardev --tpm2 --fd N --flags not-need-init`
+ * serves it.  Attaching replaces the engine attached before; the new one
+ * is started and given the instance's vPCRs (replayed from the mapping
+ * log) before its first command.
+ *
+ * Errors: -EPERM without CAP_SYS_ADMIN, -ENODEV (no instance N),
+ * -EINVAL (size, flags, reserved, not a sw instance), -EMFILE, -ENOMEM.
+ */
+struct vtpm_mux_attach {
+	__u32 size;
+	__u32 flags;
+	__u32 index;
+	__s32 fd;
+	__u64 reserved[2];
+};
+
 #define VTPM_MUX_NONCE_MAX	64
 
 /**
@@ -237,6 +300,7 @@ struct vtpm_attest_req {
 #define VTPM_MUX_IOC_INFO	_IOWR(VTPM_MUX_IOC_MAGIC, 0x02, struct vtpm_mux_info)
 #define VTPM_MUX_IOC_LIST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x03, struct vtpm_mux_list)
 #define VTPM_MUX_IOC_ATTEST	_IOWR(VTPM_MUX_IOC_MAGIC, 0x04, struct vtpm_attest_req)
+#define VTPM_MUX_IOC_ATTACH	_IOWR(VTPM_MUX_IOC_MAGIC, 0x05, struct vtpm_mux_attach)
 
 /* on /dev/vtpmN */
 #define VTPM_IOC_GET_LOG	_IOWR(VTPM_MUX_IOC_MAGIC, 0x10, struct vtpm_log_req)

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vtpmd: the supervisor of the engines of sw-backed vtpm-mux instances.
+ */
+#ifndef VTPMD_H
+#define VTPMD_H
+
+#include <stdint.h>
+
+#define VTPMD_KEY_SIZE	32	/* AES-256 */
+
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+
+void logmsg(const char *fmt, ...) __printf(1, 2);
+
+/* seal.c */
+int state_key(const char *dir, const char *tcti, uint8_t *key);
+
+#endif /* VTPMD_H */
