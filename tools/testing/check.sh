@@ -93,6 +93,7 @@ tap unit unit.log tools/testing/unit/test_engine
 tap mlog mlog.log tools/testing/unit/test_mlog
 tap merkle merkle.log tools/testing/unit/test_merkle
 tap tpmkey tpmkey.log tools/testing/unit/test_tpmkey tools/testing/unit/vectors
+tap mirror mirror.log tools/testing/unit/test_mirror
 tap vtpmctl vtpmctl.log env VTPMCTL="$top/tools/vtpmctl/vtpmctl" \
 	tools/vtpmctl/test-usage.sh
 # vtpm-verify against synthetic bundles (and real quotes of a host swtpm)
@@ -113,6 +114,11 @@ tap vm-attest vm-attest.log tools/testing/vm/run.sh --timeout 1200 \
 tap vm-ima vm-ima.log tools/testing/vm/run.sh --timeout 600 \
 	--append ima_policy=critical_data --out "$logs/vm-ima-out" -- \
 	tools/testing/guest-ima.sh
+
+# sw-backed instances: vtpmd, swtpm engines, tpm2-tools, engine faults, the
+# engine state bound to the hardware TPM.
+tap vm-sw vm-sw.log tools/testing/vm/run.sh --timeout 1200 \
+	--out "$logs/vm-sw-out" -- tools/testing/guest-sw.sh
 
 # Hardware TPM faults: swtpm stopped and continued, then killed, under load.
 tap vm-faults vm-faults.log tools/testing/vm/run.sh --tpm-faults --timeout 900 \

@@ -244,12 +244,21 @@ static void scan(void)
 			continue;
 		e = &engines[n];
 		e->known = true;
-		if (e->pid || now < e->next_try)
-			continue;
 		if (read_attr(n, "engine", buf, sizeof(buf)) ||
 		    strncmp(buf, "none", 4))
 			continue;
-		start_engine(n, e, now);
+		if (e->pid) {
+			/*
+			 * The kernel detached it (it hung, or the tenant
+			 * power-cycled its vTPM) and it has not exited:
+			 * a stopped swtpm cannot see the hang-up.
+			 */
+			if (now - e->started >= 2)
+				kill(e->pid, SIGKILL);
+			continue;
+		}
+		if (now >= e->next_try)
+			start_engine(n, e, now);
 	}
 	closedir(dir);
 	for (i = 0; i < MAX_INDEX; i++)
@@ -352,7 +361,31 @@ static void usage(FILE *f)
 "  --control PATH   the control device (default /dev/vtpm-mux)\n"
 "  --pidfile FILE   write the process id to FILE once running\n"
 "  --verbose        log every engine start and exit\n"
+"  --unseal-key DIR unseal the state key of the instance directory DIR\n"
+"                   (STATE/UUID) with the hardware TPM, print it in hex and\n"
+"                   exit: for recovery and tests; fails on any other TPM\n"
 "  -h, --help       show this help\n");
+}
+
+/* vtpmd --unseal-key DIR: the key, in hex, if a sealed key is there. */
+static int print_key(const char *dir)
+{
+	uint8_t key[VTPMD_KEY_SIZE];
+	char path[4096];
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "%s/key.priv", dir);
+	if (access(path, R_OK)) {
+		logmsg("%s: %s", path, strerror(errno));
+		return 1;
+	}
+	if (state_key(dir, opt.tcti, key))
+		return 1;
+	for (i = 0; i < sizeof(key); i++)
+		printf("%02x", key[i]);
+	printf("\n");
+	memset(key, 0, sizeof(key));
+	return fflush(stdout) ? 1 : 0;
 }
 
 static int set_user(const char *name)
@@ -370,7 +403,7 @@ static int set_user(const char *name)
 
 int main(int argc, char **argv)
 {
-	const char *user = NULL;
+	const char *user = NULL, *unseal_dir = NULL;
 	struct pollfd pfd[2];
 	sigset_t mask;
 	int i, sfd, nfd;
@@ -398,6 +431,8 @@ int main(int argc, char **argv)
 			dst = &opt.control;
 		} else if (!strcmp(a, "--pidfile")) {
 			dst = &opt.pidfile;
+		} else if (!strcmp(a, "--unseal-key")) {
+			dst = &unseal_dir;
 		} else {
 			logmsg("unknown option '%s'", a);
 			usage(stderr);
@@ -409,6 +444,8 @@ int main(int argc, char **argv)
 		}
 		*dst = argv[i];
 	}
+	if (unseal_dir)
+		return print_key(unseal_dir);
 	if (user ? set_user(user) :
 	    set_user("tss") && set_user("nobody"))
 		return 1;
