@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -366,7 +368,7 @@ TEST_F(ctl, bad_create_arguments)
 		uint32_t flags, uid, gid, mode, backend;
 		const char *why;
 	} bad[] = {
-		{ 0, 0, 0, 0, 1, "backend 1" },
+		{ 0, 0, 0, 0, 2, "backend 2" },
 		{ 0, 0, 0, 0, 0xFFFFFFFF, "backend -1" },
 		{ VTPM_MUX_CREATE_MODE, 0, 0, 01000, 0, "sticky bit" },
 		{ VTPM_MUX_CREATE_MODE, 0, 0, 04600, 0, "setuid bit" },
@@ -393,6 +395,142 @@ TEST_F(ctl, bad_create_arguments)
 								   bad[i].why);
 	}
 	EXPECT_EQ(before, count_instances(self->fd));
+}
+
+/*
+ * VTPM_MUX_IOC_ATTACH: the server side of a sw instance.  A sw instance's
+ * command waits for an engine; the engine reads it whole, answers it, and
+ * is detached by the next attach (EPOLLHUP, -EPIPE).
+ */
+TEST_F(ctl, attach)
+{
+	static const uint8_t getrandom[12] = {
+		0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x7b, 0, 4 };
+	static const uint8_t answer[16] = {
+		0x80, 0x01, 0, 0, 0, 16, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4 };
+	struct vtpm_mux_attach a;
+	struct vtpm_mux_create c;
+	struct vtpm_mux_info info;
+	uint8_t buf[4096];
+	char dev[32];
+	struct pollfd p;
+	int fd, fd2, t;
+	pid_t pid;
+
+	BEGIN();
+	init_create(&c, "attach-none");
+	ASSERT_EQ(0, create_tracked(self, &c));
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.index = c.index;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("attach to a mux-only instance");
+	a.index = 65535;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(ENODEV, errno);
+
+	init_create(&c, "attach-sw");
+	c.backend = VTPM_MUX_BACKEND_SW;
+	ASSERT_EQ(0, create_tracked(self, &c));
+	ASSERT_EQ(0, mux_info(self->fd, c.index, &info));
+	EXPECT_EQ(VTPM_MUX_BACKEND_SW, info.backend);
+	EXPECT_EQ(VTPM_MUX_ENGINE_NONE, info.engine);
+	a.index = c.index;
+	a.flags = 2;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("unknown flag");
+	a.flags = 0;
+	a.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("reserved");
+	a.reserved[1] = 0;
+	a.size--;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("size");
+	a.size++;
+
+	a.flags = VTPM_MUX_ATTACH_CLOEXEC;
+	fd = ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a);
+	ASSERT_LE(0, fd) TH_LOG("attach: %s", strerror(errno));
+	EXPECT_EQ(fd, a.fd);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(0, mux_info(self->fd, c.index, &info));
+	EXPECT_EQ(VTPM_MUX_ENGINE_ATTACHED, info.engine);
+	EXPECT_EQ(1, (int)info.attaches);
+	EXPECT_EQ(-1, write(fd, answer, sizeof(answer)));
+	EXPECT_EQ(EIO, errno) TH_LOG("a response nobody asked for");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* a tenant in a child: Startup (the kernel's), then GetRandom */
+	snprintf(dev, sizeof(dev), "/dev/vtpm%u", c.index);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		static const uint8_t startup[12] = {
+			0x80, 0x01, 0, 0, 0, 12, 0, 0, 0x01, 0x44, 0, 0 };
+		uint8_t r[64];
+		int d = open(dev, O_RDWR);
+
+		if (d < 0 || write(d, startup, 12) != 12 || read(d, r, 64) != 10 ||
+		    r[9] != 0 || write(d, getrandom, 12) != 12 ||
+		    read(d, r, 64) != 16 || memcmp(r, answer, 16))
+			_exit(1);
+		_exit(0);
+	}
+	/* the engine: first the kernel's Startup(CLEAR) of the sync */
+	p.fd = fd;
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 20000));
+	EXPECT_EQ(-1, read(fd, buf, 11));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("a buffer smaller than the command");
+	ASSERT_EQ(12, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0x44, buf[9]);
+	EXPECT_EQ(0, buf[11]) TH_LOG("Startup(CLEAR)");
+	p.events = POLLOUT;
+	EXPECT_EQ(1, poll(&p, 1, 0));
+	buf[0] = 0x80;
+	buf[1] = 0x01;
+	memset(buf + 2, 0, 8);
+	buf[5] = 11;
+	EXPECT_EQ(-1, write(fd, buf, 10));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("a response whose size is not its length");
+	buf[5] = 10;
+	EXPECT_EQ(10, write(fd, buf, 10));
+	/* then the tenant's GetRandom, as it wrote it */
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 20000));
+	ASSERT_EQ(12, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, getrandom, 12));
+	EXPECT_EQ(16, write(fd, answer, sizeof(answer)));
+	ASSERT_EQ(pid, waitpid(pid, &t, 0));
+	EXPECT_TRUE(WIFEXITED(t) && WEXITSTATUS(t) == 0);
+	ASSERT_EQ(0, mux_info(self->fd, c.index, &info));
+	EXPECT_EQ(VTPM_MUX_ENGINE_SYNCED, info.engine);
+
+	/* a second attach detaches the first */
+	a.flags = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("fd is out only: 0 going in");
+	a.fd = 0;
+	fd2 = ioctl(self->fd, VTPM_MUX_IOC_ATTACH, &a);
+	ASSERT_LE(0, fd2);
+	p.events = POLLIN;
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_TRUE(p.revents & POLLHUP);
+	EXPECT_EQ(-1, read(fd, buf, sizeof(buf)));
+	EXPECT_EQ(EPIPE, errno);
+	ASSERT_EQ(0, mux_info(self->fd, c.index, &info));
+	EXPECT_EQ(VTPM_MUX_ENGINE_ATTACHED, info.engine);
+	EXPECT_EQ(2, (int)info.attaches);
+	close(fd);
+	/* destroying the instance hangs its engine up */
+	EXPECT_EQ(0, destroy_tracked(self, c.index));
+	p.fd = fd2;
+	ASSERT_EQ(1, poll(&p, 1, 0));
+	EXPECT_TRUE(p.revents & POLLHUP);
+	close(fd2);
 }
 
 TEST_F(ctl, labels)
