@@ -136,7 +136,7 @@ static uint64_t get_be64(const uint8_t *p)
 #define EVS(X) \
 	X(acked_change) X(refused_full) X(canceled) X(tpm_error_answer) \
 	X(ebusy) X(e2big) X(einval) X(eagain) X(enodev) X(create_enospc) \
-	X(attest_enospc_retry) X(attest_eio) X(no_ak) X(timeout) \
+	X(attest_enospc_retry) X(attest_eio) X(create_eio) X(no_ak) X(timeout) \
 	X(malformed_mismatch) X(reopen)
 
 #define X(n) OP_##n,
@@ -778,6 +778,11 @@ static void *churn_main(void *arg)
 		}
 		if (ret == -EMFILE)
 			break;
+		if (ret == -EIO) {	/* its CREATE record: checked against hw_errors */
+			count_ev(EV_create_eio);
+			usleep(100000);
+			continue;
+		}
 		if (ret) {
 			fail("churn: create %s: %s", label, strerror(-ret));
 			usleep(100000);
@@ -1515,11 +1520,13 @@ int main(int argc, char **argv)
 		printf("#   %s\n", errs[k]);
 	if (mux_status_read(&s1))
 		memset(&s1, 0, sizeof(s1));
-	tap(!(atomic_load(&evs[EV_canceled]) || atomic_load(&evs[EV_attest_eio])) ||
+	tap(!(atomic_load(&evs[EV_canceled]) || atomic_load(&evs[EV_attest_eio]) ||
+	      atomic_load(&evs[EV_create_eio])) ||
 	    s1.hw_errors > s0.hw_errors,
-	    "TPM_RC_CANCELED (%llu) and attestation EIO (%llu) only after hardware TPM errors (%llu, %llu ABORT records)",
+	    "TPM_RC_CANCELED (%llu), attestation EIO (%llu) and create EIO (%llu) only after hardware TPM errors (%llu, %llu ABORT records)",
 	    (unsigned long long)atomic_load(&evs[EV_canceled]),
 	    (unsigned long long)atomic_load(&evs[EV_attest_eio]),
+	    (unsigned long long)atomic_load(&evs[EV_create_eio]),
 	    (unsigned long long)(s1.hw_errors - s0.hw_errors),
 	    (unsigned long long)s1.aborts);
 	tap(atomic_load(&evs[EV_timeout]) == 0,
