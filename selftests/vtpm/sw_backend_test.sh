@@ -18,6 +18,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 top=$here/../..
 vtpmctl=${VTPMCTL:-$top/tools/vtpmctl/vtpmctl}
 vtpmd=${VTPMD:-$top/tools/vtpmd/vtpmd}
+vtpmverify=${VTPM_VERIFY:-$top/tools/vtpm-verify/vtpm-verify}
 work=$(mktemp -d /tmp/vtpm-sw.XXXXXX)
 chmod 0711 "$work"	# swtpm, unprivileged, reaches its state below
 params=/sys/module/vtpm_mux/parameters
@@ -275,6 +276,41 @@ check "B: tpm2_createek -G ecc" tpm2_createek -G ecc -c "$work/ekb.ctx" -u "$wor
 cmp -s "$work/ek.pub" "$work/ekb.pub"
 ok $((! $?)) "B's EK differs from A's (its own endorsement seed)"
 eq "B's vPCR 16 is its own (zero)" "$(pcr 16)" "$(zeros 32)"
+
+# --- binding A's EK to A on this host: vtpmctl bind, vtpm-verify --binding ---
+export TPM2TOOLS_TCTI="device:$a"
+check "A: persist its EK at 0x81010001" tpm2_evictcontrol -C o -c "$work/ek.ctx" 0x81010001
+check "vtpmctl ak: the hardware AK" "$vtpmctl" ak --out "$work/hwak.pem"
+check "vtpmctl bind A --nonce" "$vtpmctl" bind "$a" --nonce 62696e642d6e6f6e6365 \
+	--out "$work/bind.bin"
+name=000b$(tail -c +3 "$work/ek.pub" | hash sha256)
+grep -q "handle 0x81010001 name $name" "$work/out"
+ok $? "... names the EK by its TPM name (0x000b || SHA-256 of its public area)"
+check "vtpm-verify --binding --pub ek.pub --uuid A" "$vtpmverify" --binding "$work/bind.bin" \
+	--ak "$work/hwak.pem" --nonce 62696e642d6e6f6e6365 --uuid "$uuid_a" --pub "$work/ek.pub"
+eq "... BOUND, with the EK's name" "$(head -n 1 "$work/out")" "BOUND handle 0x81010001 name $name"
+grep -q "^TRUSTED" "$work/out"
+ok $? "... and the instance's attestation is TRUSTED"
+uuid_b=$(cat "/sys/class/vtpm/$(basename "$b")/uuid")
+for bad in "nonce:--nonce 62696e642d6e6f6e6366" "uuid:--uuid $uuid_b" \
+	   "pub:--pub $work/ekb.pub"; do
+	args=(--binding "$work/bind.bin" --ak "$work/hwak.pem" --nonce 62696e642d6e6f6e6365
+	      --uuid "$uuid_a" --pub "$work/ek.pub")
+	case ${bad%%:*} in
+	nonce) args[5]=62696e642d6e6f6e6366 ;;
+	uuid) args[7]=$uuid_b ;;
+	pub) args[9]=$work/ekb.pub ;;
+	esac
+	"$vtpmverify" "${args[@]}" >"$work/out" 2>&1
+	eq "vtpm-verify --binding rejects another ${bad%%:*} (exit 1)" "$?" 1
+done
+cp "$work/bind.bin" "$work/bind2.bin"
+printf '\x55' | dd of="$work/bind2.bin" bs=1 seek=30 conv=notrunc 2>/dev/null
+"$vtpmverify" --binding "$work/bind2.bin" --ak "$work/hwak.pem" \
+	--nonce 62696e642d6e6f6e6365 >"$work/out" 2>&1
+eq "... and a binding whose public area was changed (exit 1)" "$?" 1
+fails "vtpmctl bind of a handle without a key fails" "$vtpmctl" bind "$a" \
+	--nonce 01 --handle 0x81010009 --out "$work/bind3.bin"
 
 # --- the engine killed, dying mid-command, hung ------------------------------
 export TPM2TOOLS_TCTI="device:$a"

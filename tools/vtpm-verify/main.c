@@ -17,6 +17,7 @@
 
 #include "ref.h"
 #include "replay.h"
+#include "bind.h"
 #include "util.h"
 #include "verify.h"
 
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]\n"
+		"       %s --binding FILE --ak PEM --nonce HEX [--uuid UUID] [--pub FILE] [--ref REFFILE]\n"
 		"       %s --log FILE [--pcr ALG:HEX]\n"
 		"\n"
 		"  --bundle FILE   the attestation bundle (vtpmctl attest --out)\n"
@@ -33,12 +35,17 @@ static void usage(FILE *f)
 		"  --nonce HEX     the nonce sent with the request, 1..64 bytes\n"
 		"  --uuid UUID     the instance the bundle must be of\n"
 		"  --ref REFFILE   reference values the instance must satisfy\n"
+		"  --binding FILE  a binding of a key to its instance (vtpmctl bind):\n"
+		"                  its bundle is checked with the binding value of the\n"
+		"                  key's name and the nonce; prints BOUND first\n"
+		"  --pub FILE      the key the binding must bind, a TPM2B_PUBLIC\n"
+		"                  (tpm2_createek -u, tpm2_createak -u)\n"
 		"  --log FILE      replay a whole mapping log (securityfs vtpm_mux/log)\n"
 		"  --pcr ALG:HEX   the hardware PCR's value the log must replay to\n"
 		"\n"
 		"Exit status: 0 trusted (replayed), 1 not trusted (not consistent),\n"
 		"2 usage or input error.\n",
-		prog, prog);
+		prog, prog, prog);
 }
 
 static int input_error(const char *fmt, ...)
@@ -79,6 +86,7 @@ static EVP_PKEY *load_ak(const char *path)
 
 struct args {
 	const char *bundle, *ak, *nonce, *uuid, *ref, *log, *pcr;
+	const char *binding, *pub;
 };
 
 /* "--name VALUE" or "--name=VALUE"; exactly the names, each once */
@@ -95,6 +103,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "ref", offsetof(struct args, ref) },
 		{ "log", offsetof(struct args, log) },
 		{ "pcr", offsetof(struct args, pcr) },
+		{ "binding", offsetof(struct args, binding) },
+		{ "pub", offsetof(struct args, pub) },
 	};
 	int i;
 
@@ -129,15 +139,88 @@ static int parse_args(int argc, char **argv, struct args *a)
 		*slot = val;
 	}
 	if (a->log) {
-		if (a->bundle || a->ak || a->nonce || a->uuid || a->ref)
+		if (a->bundle || a->ak || a->nonce || a->uuid || a->ref ||
+		    a->binding || a->pub)
 			return input_error("--log goes with --pcr only");
 		return 0;
 	}
 	if (a->pcr)
 		return input_error("--pcr goes with --log");
-	if (!a->bundle || !a->ak || !a->nonce)
-		return input_error("--bundle, --ak and --nonce are required");
+	if (a->pub && !a->binding)
+		return input_error("--pub goes with --binding");
+	if (!a->bundle == !a->binding || !a->ak || !a->nonce)
+		return input_error("--bundle or --binding, --ak and --nonce are required");
 	return 0;
+}
+
+/*
+ * --binding: the key's name from its public area, the binding value from
+ * the bundle's uuid, the name and the verifier's nonce, then the bundle's
+ * checks with that value as its nonce.  With --pub, the bound key must be
+ * that one.
+ */
+static int vv_binding(const struct args *a, struct vtpm_verify_opts *o,
+		      const u8 *buf, size_t len, struct vtpm_verify_result *res)
+{
+	u8 name[VTPM_NAME_MAX], value[32], *pub = NULL;
+	struct vtpm_binding b;
+	struct vtpm_bundle *bd;
+	size_t name_len, pub_len, i, off;
+	const char *why = NULL;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (vtpm_binding_parse(buf, len, &b, &why)) {
+		snprintf(res->reason, sizeof(res->reason), "binding: %s", why);
+		return VTPM_VERIFY_UNTRUSTED;
+	}
+	if (vtpm_public_name(b.pub, b.pub_len, name, &name_len)) {
+		snprintf(res->reason, sizeof(res->reason),
+			 "binding: the public area has no known name algorithm");
+		return VTPM_VERIFY_UNTRUSTED;
+	}
+	bd = calloc(1, sizeof(*bd));
+	if (!bd)
+		return VTPM_VERIFY_INPUT;
+	ret = vtpm_bundle_parse(b.bundle, b.bundle_len, bd, &why, &off);
+	if (!ret)
+		ret = vtpm_bind_value(bd->uuid, name, name_len, o->nonce,
+				      o->nonce_len, value);
+	free(bd);
+	if (ret) {
+		snprintf(res->reason, sizeof(res->reason), "binding: bundle: %s",
+			 why ? why : "bad nonce");
+		return VTPM_VERIFY_UNTRUSTED;
+	}
+	if (a->pub) {
+		ret = vv_read_file(a->pub, &pub, &pub_len);
+		if (ret) {
+			snprintf(res->reason, sizeof(res->reason), "%s: %s",
+				 a->pub, strerror(-ret));
+			return VTPM_VERIFY_INPUT;
+		}
+		/* tpm2-tools' -u: a TPM2B_PUBLIC */
+		ret = pub_len != (size_t)b.pub_len + 2 ||
+		      get_unaligned_be16(pub) != b.pub_len ||
+		      memcmp(pub + 2, b.pub, b.pub_len);
+		free(pub);
+		if (ret) {
+			snprintf(res->reason, sizeof(res->reason),
+				 "the bound key is not the one in %s", a->pub);
+			return VTPM_VERIFY_UNTRUSTED;
+		}
+	}
+	o->nonce = value;
+	o->nonce_len = sizeof(value);
+	ret = vtpm_verify(o, b.bundle, b.bundle_len, res);
+	if (ret == VTPM_VERIFY_TRUSTED) {
+		off = snprintf(res->bound, sizeof(res->bound), "handle 0x%08x name ",
+			       b.handle);
+		for (i = 0; i < name_len && off + 2 < sizeof(res->bound); i++)
+			off += snprintf(res->bound + off, sizeof(res->bound) - off,
+					"%02x", name[i]);
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -191,9 +274,10 @@ int main(int argc, char **argv)
 		}
 		o.ref = &ref;
 	}
-	ret = vv_read_file(a.bundle, &buf, &len);
+	ret = vv_read_file(a.binding ? a.binding : a.bundle, &buf, &len);
 	if (ret) {
-		ret = input_error("%s: %s", a.bundle, strerror(-ret));
+		ret = input_error("%s: %s", a.binding ? a.binding : a.bundle,
+				  strerror(-ret));
 		goto out;
 	}
 	res = malloc(sizeof(*res));
@@ -201,16 +285,24 @@ int main(int argc, char **argv)
 		ret = input_error("out of memory");
 		goto out;
 	}
+	if (a.binding) {
+		ret = vv_binding(&a, &o, buf, len, res);
+		goto report;
+	}
 	ret = vtpm_verify(&o, buf, len, res);
+report:
 	switch (ret) {
 	case VTPM_VERIFY_TRUSTED:
+		if (a.binding)
+			printf("BOUND %s\n", res->bound);
 		vtpm_verify_report(stdout, res);
 		break;
 	case VTPM_VERIFY_UNTRUSTED:
 		printf("NOT TRUSTED: %s\n", res->reason);
 		break;
 	default:
-		input_error("%s: %s", a.bundle, res->reason);
+		input_error("%s: %s", a.binding ? a.binding : a.bundle,
+			    res->reason);
 		ret = VTPM_VERIFY_INPUT;
 		break;
 	}

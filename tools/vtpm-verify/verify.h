@@ -118,6 +118,7 @@ struct vtpm_verify_result {
 	int status;
 	int check;
 	char reason[VTPM_VERIFY_REASON_MAX];
+	char bound[256];
 	struct vtpm_bundle bundle;
 	u16 sig_alg;
 	u16 hash_alg;

@@ -14,6 +14,9 @@
 
 #include <linux/vtpm_mux.h>
 
+#include "bind.h"
+#include "engine.h"
+#include "marshal.h"
 #include "vtpmctl.h"
 
 #define SECFS_DIR	"/sys/kernel/security/vtpm_mux"
@@ -188,6 +191,46 @@ static void attest_error(const char *what, int err)
 	}
 }
 
+/*
+ * One attestation request on @fd (@request: the control device's or the
+ * instance's ioctl), growing the buffer until the bundle fits.  Returns 0
+ * with the bundle in *@buf (free() it) and @req filled in, or an errno.
+ */
+static int fetch_bundle(int fd, unsigned long request, uint32_t index,
+			const uint8_t *nonce, uint32_t nonce_len, uint8_t **buf,
+			struct vtpm_attest_req *req)
+{
+	size_t cap = ATTEST_CAP;
+	uint8_t *tmp;
+	int i, err = EAGAIN;
+
+	*buf = NULL;
+	for (i = 0; i < ATTEST_TRIES; i++) {
+		tmp = realloc(*buf, cap);
+		if (!tmp) {
+			err = ENOMEM;
+			break;
+		}
+		*buf = tmp;
+		memset(req, 0, sizeof(*req));
+		req->size = sizeof(*req);
+		req->index = index;
+		req->nonce_len = nonce_len;
+		memcpy(req->nonce, nonce, nonce_len);
+		req->buf = (uintptr_t)*buf;
+		req->len = cap;
+		if (!ioctl(fd, request, req))
+			return 0;
+		err = errno;
+		if (err != ENOSPC || req->len <= cap)
+			break;
+		cap = req->len + req->len / 8 + 65536;
+	}
+	free(*buf);
+	*buf = NULL;
+	return err;
+}
+
 int cmd_attest(const struct ctx *ctx, const struct cmd *cmd, int argc,
 	       char **argv)
 {
@@ -195,12 +238,11 @@ int cmd_attest(const struct ctx *ctx, const struct cmd *cmd, int argc,
 	struct vtpm_attest_req req = { 0 };
 	uint8_t n[VTPM_MUX_NONCE_MAX];
 	uint32_t nonce_len = 0, index = 0;
-	size_t cap = ATTEST_CAP;
 	unsigned long request;
 	struct optparse p;
 	const char *val;
-	uint8_t *buf = NULL, *tmp;
-	int id, fd, i, err = 0;
+	uint8_t *buf = NULL;
+	int id, fd, err = 0;
 	char what[64];
 
 	optparse_init(&p, argc, argv, 1, cmd->name, false);
@@ -259,33 +301,10 @@ int cmd_attest(const struct ctx *ctx, const struct cmd *cmd, int argc,
 		request = VTPM_MUX_IOC_ATTEST;
 		snprintf(what, sizeof(what), "attest %u", index);
 	}
-	for (i = 0; i < ATTEST_TRIES; i++) {
-		tmp = realloc(buf, cap);
-		if (!tmp) {
-			err = ENOMEM;
-			break;
-		}
-		buf = tmp;
-		memset(&req, 0, sizeof(req));
-		req.size = sizeof(req);
-		req.index = index;
-		req.nonce_len = nonce_len;
-		memcpy(req.nonce, n, nonce_len);
-		req.buf = (uintptr_t)buf;
-		req.len = cap;
-		if (!ioctl(fd, request, &req)) {
-			err = 0;
-			break;
-		}
-		err = errno;
-		if (err != ENOSPC || req.len <= cap)
-			break;
-		cap = req.len + req.len / 8 + 65536;
-	}
+	err = fetch_bundle(fd, request, index, n, nonce_len, &buf, &req);
 	close(fd);
 	if (err) {
 		attest_error(what, err);
-		free(buf);
 		return EXIT_FAILURE;
 	}
 	err = write_path(out, buf, req.len);
@@ -299,5 +318,175 @@ int cmd_attest(const struct ctx *ctx, const struct cmd *cmd, int argc,
 		out, (unsigned long long)req.len, req.index,
 		(unsigned long long)req.batches,
 		(unsigned long long)req.quote_id, req.requests);
+	return EXIT_SUCCESS;
+}
+
+enum {
+	B_HELP = 1,
+	B_OUT,
+	B_NONCE,
+	B_HANDLE,
+};
+
+static const struct opt bind_opts[] = {
+	{ "help",	'h',	false,	B_HELP },
+	{ "out",	0,	true,	B_OUT },
+	{ "nonce",	0,	true,	B_NONCE },
+	{ "handle",	0,	true,	B_HANDLE },
+	{ NULL,		0,	false,	0 },
+};
+
+/* TPM2_ReadPublic of @handle on the instance: its TPMT_PUBLIC and name. */
+static int read_public(const char *dev, uint32_t handle, uint8_t *pub,
+		       uint16_t *pub_len, uint8_t *name, uint16_t *name_len)
+{
+	uint8_t cmd[14], rsp[4096];
+	struct tpm_rd r;
+	const uint8_t *p;
+	ssize_t n;
+	uint32_t rc;
+	int fd;
+
+	fd = tpm_open(dev);
+	if (fd < 0)
+		return -1;
+	put_unaligned_be16(VTPM_ST_NO_SESSIONS, cmd);
+	put_unaligned_be32(sizeof(cmd), cmd + 2);
+	put_unaligned_be32(VTPM_CC_READ_PUBLIC, cmd + 6);
+	put_unaligned_be32(handle, cmd + 10);
+	n = tpm_transmit(fd, dev, cmd, sizeof(cmd), rsp);
+	close(fd);
+	if (n < 0)
+		return -1;
+	rc = get_unaligned_be32(rsp + 6);
+	if (rc) {
+		errmsg("bind: TPM2_ReadPublic of 0x%08x on %s: TPM_RC 0x%03x%s",
+		       handle, dev, rc, (rc & 0xfff) == 0x18b ?
+		       " (no key there: persist it, e.g. tpm2_createek -c 0x81010001)" :
+		       "");
+		return -1;
+	}
+	tpm_rd_init(&r, rsp + 10, n - 10);
+	*pub_len = tpm_rd_u16(&r);
+	p = tpm_rd_bytes(&r, *pub_len);
+	if (!p || *pub_len < 4 || *pub_len > VTPM_PUBLIC_MAX)
+		goto bad;
+	memcpy(pub, p, *pub_len);
+	*name_len = tpm_rd_u16(&r);
+	p = tpm_rd_bytes(&r, *name_len);
+	if (!p || *name_len > VTPM_NAME_MAX)
+		goto bad;
+	memcpy(name, p, *name_len);
+	return 0;
+bad:
+	errmsg("bind: malformed TPM2_ReadPublic response from %s", dev);
+	return -1;
+}
+
+int cmd_bind(const struct ctx *ctx, const struct cmd *cmd, int argc,
+	     char **argv)
+{
+	const char *out = NULL, *nonce = NULL, *arg = NULL, *handle_s = NULL;
+	uint8_t pub[VTPM_PUBLIC_MAX], name[VTPM_NAME_MAX], tname[VTPM_NAME_MAX];
+	uint8_t n[VTPM_MUX_NONCE_MAX], value[32], *bundle = NULL, *file;
+	uint16_t pub_len, tname_len;
+	uint32_t nonce_len = 0, index = 0, handle = 0x81010001;
+	struct vtpm_attest_req req;
+	struct vtpm_mux_info info;
+	struct vtpm_binding b;
+	struct optparse p;
+	size_t name_len, len;
+	char dev[32], what[32];
+	const char *val;
+	int id, fd, err;
+
+	optparse_init(&p, argc, argv, 1, cmd->name, false);
+	while ((id = optparse_next(&p, bind_opts, &val)) != OPT_END) {
+		switch (id) {
+		case OPT_ERR:
+			return EXIT_USAGE;
+		case OPT_ARG:
+			if (arg)
+				return usage_error(cmd->name,
+						   "unexpected argument '%s'", val);
+			arg = val;
+			break;
+		case B_HELP:
+			cmd_usage(cmd, stdout);
+			return EXIT_SUCCESS;
+		case B_OUT:
+			out = val;
+			break;
+		case B_NONCE:
+			nonce = val;
+			break;
+		case B_HANDLE:
+			handle_s = val;
+			break;
+		}
+	}
+	if (!arg || parse_index(arg, &index))
+		return usage_error(cmd->name,
+				   "give the instance N or /dev/vtpmN");
+	if (!nonce || parse_nonce(nonce, n, &nonce_len))
+		return usage_error(cmd->name,
+				   "missing or bad --nonce (1 to 64 bytes in hex)");
+	if (!out)
+		return usage_error(cmd->name, "missing --out FILE");
+	if (handle_s && (parse_u32(handle_s, 16, UINT32_MAX, &handle) ||
+			 handle >> 24 != 0x81))
+		return usage_error(cmd->name,
+				   "bad --handle '%s' (a persistent handle, 0x81xxxxxx)",
+				   handle_s);
+
+	snprintf(dev, sizeof(dev), "%s%u", VTPM_DEV_PREFIX, index);
+	if (read_public(dev, handle, pub, &pub_len, tname, &tname_len))
+		return EXIT_FAILURE;
+	if (vtpm_public_name(pub, pub_len, name, &name_len) ||
+	    name_len != tname_len || memcmp(name, tname, name_len)) {
+		errmsg("bind: the TPM's name of 0x%08x is not its public area's",
+		       handle);
+		return EXIT_FAILURE;
+	}
+
+	fd = open_control(ctx, O_RDWR);
+	if (fd < 0)
+		return EXIT_FAILURE;
+	err = -get_info(fd, index, &info);
+	if (!err && vtpm_bind_value(info.uuid, name, name_len, n, nonce_len,
+				    value))
+		err = EINVAL;
+	if (!err)
+		err = fetch_bundle(fd, VTPM_MUX_IOC_ATTEST, index, value,
+				   sizeof(value), &bundle, &req);
+	close(fd);
+	if (err) {
+		snprintf(what, sizeof(what), "bind %u", index);
+		attest_error(what, err);
+		return EXIT_FAILURE;
+	}
+
+	b.handle = handle;
+	b.pub = pub;
+	b.pub_len = pub_len;
+	b.bundle = bundle;
+	b.bundle_len = req.len;
+	len = vtpm_binding_write(&b, NULL, 0);
+	file = len ? malloc(len) : NULL;
+	err = file && vtpm_binding_write(&b, file, len) == len ?
+	      write_path(out, file, len) : -ENOMEM;
+	free(file);
+	free(bundle);
+	if (err) {
+		errmsg("bind: cannot write %s: %s", out, strerror(-err));
+		return EXIT_FAILURE;
+	}
+	fprintf(strcmp(out, "-") ? stdout : stderr,
+		"binding %s bytes %zu instance %u handle 0x%08x name ", out, len,
+		index, handle);
+	for (len = 0; len < name_len; len++)
+		fprintf(strcmp(out, "-") ? stdout : stderr, "%02x", name[len]);
+	fprintf(strcmp(out, "-") ? stdout : stderr, " quote %llu\n",
+		(unsigned long long)req.quote_id);
 	return EXIT_SUCCESS;
 }

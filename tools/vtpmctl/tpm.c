@@ -36,7 +36,7 @@ int tpm_open(const char *path)
 }
 
 /* Send @len bytes of @cmd, read the response into @rsp: its length or -1. */
-static ssize_t tpm_transmit(int fd, const char *path, const u8 *cmd,
+ssize_t tpm_transmit(int fd, const char *path, const u8 *cmd,
 			    size_t len, u8 *rsp)
 {
 	ssize_t n, got = 0;

@@ -177,6 +177,28 @@ static const struct cmd commands[] = {
 "module was loaded; R: how many requests that one quote answered.\n",
 	},
 	{
+		.name = "bind",
+		.run = cmd_bind,
+		.synopsis = "N|/dev/vtpmN --nonce HEX --out FILE [--handle HANDLE]",
+		.summary = "bind a key of an instance to it, with a hardware quote",
+		.help =
+"Bind a key of the instance (its endorsement key, or an attestation key it\n"
+"names) to the instance on this host: read the key's public area from\n"
+"/dev/vtpmN (TPM2_ReadPublic), then attest the instance with the nonce\n"
+"  SHA-256(\"vtpm-mux bind v1\" || uuid || u16 len || name || u8 len || nonce)\n"
+"so that the hardware quote covers the instance's uuid and the key's TPM\n"
+"name.  vtpm-verify --binding checks it.  Needs CAP_SYS_ADMIN and a sw\n"
+"instance (or any instance that has the key).\n"
+"\n"
+"  --nonce HEX      the verifier's nonce, 1 to 64 bytes\n"
+"  --out FILE       where the binding goes ('-': standard output)\n"
+"  --handle HANDLE  the key's persistent handle in the instance (default\n"
+"                   0x81010001, the EK's: tpm2_createek -c 0x81010001)\n"
+"\n"
+"Prints\n"
+"  binding FILE bytes L instance N handle H name NAME quote Q\n",
+	},
+	{
 		.name = "help",
 		.run = cmd_help,
 		.synopsis = "[COMMAND]",

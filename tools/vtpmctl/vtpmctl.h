@@ -104,12 +104,16 @@ int cmd_log(const struct ctx *ctx, const struct cmd *cmd,
 /* attest.c */
 int cmd_ak(const struct ctx *ctx, const struct cmd *cmd,
 	   int argc, char **argv);
+int cmd_bind(const struct ctx *ctx, const struct cmd *cmd, int argc,
+	     char **argv);
 int cmd_attest(const struct ctx *ctx, const struct cmd *cmd,
 	       int argc, char **argv);
 
 /* tpm.c: TPM2_PCR_Read through /dev/tpmrm0, without a TSS */
 #define TPM_DIGEST_MAX		64	/* VTPM_MAX_DIGEST_SIZE */
 int tpm_open(const char *path);
+ssize_t tpm_transmit(int fd, const char *path, const uint8_t *cmd, size_t len,
+		     uint8_t *rsp);
 int tpm_pcr_read(int fd, const char *path, uint32_t pcr,
 		 const uint16_t *algs, uint32_t n,
 		 uint8_t (*out)[TPM_DIGEST_MAX]);

@@ -469,7 +469,7 @@ verify "odd-length nonce" 2 'bad nonce' \
 	--bundle a.bundle --ak ak.pem --nonce 001
 verify "nonce of 65 bytes" 2 'bad nonce' \
 	--bundle a.bundle --ak ak.pem --nonce "$(printf 'ab%.0s' {1..65})"
-verify "missing --ak" 2 '--bundle, --ak and --nonce are required' \
+verify "missing --ak" 2 '--bundle or --binding, --ak and --nonce are required' \
 	--bundle a.bundle --nonce "$NONCE"
 verify "AK not a PEM file" 2 'not a PEM public key' \
 	--bundle a.bundle --ak a.bundle --nonce "$NONCE"
