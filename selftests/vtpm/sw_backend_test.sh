@@ -249,6 +249,11 @@ check "tpm2_nvread" tpm2_nvread 0x1500016 -C o -s 32 -o "$work/nv.out"
 cmp -s "$work/nv" "$work/nv.out"
 ok $? "... reads what was written"
 
+check "tpm2_nvundefine 0x1500017 (defined for it)" sh -c "
+	tpm2_nvdefine 0x1500017 -C o -s 8 -a 'ownerread|ownerwrite' >/dev/null &&
+	tpm2_nvundefine 0x1500017 -C o"
+fails "... then it is gone" tpm2_nvreadpublic 0x1500017
+
 # HMAC session with parameter encryption (ESAPI underneath)
 check "tpm2_startauthsession --hmac-session salted" tpm2_startauthsession --hmac-session \
 	-c "$work/prim.ctx" -S "$work/hs.ctx"
@@ -260,6 +265,47 @@ cmp -s "$work/nv" "$work/nv.enc"
 ok $? "... reads the same data"
 check "tpm2_getrandom with parameter encryption" tpm2_getrandom -S "$work/hs.ctx" --hex 8
 check "tpm2_flushcontext the session" tpm2_flushcontext "$work/hs.ctx"
+
+# --- the same client code on /dev/tpmrm0 and on the sw instance -------------
+# client TCTI DIR: a tenant's everyday sequence; prints what failed
+client() {
+	local T=$1 d=$2
+	mkdir -p "$d"
+	(
+	export TPM2TOOLS_TCTI=$T
+	set -e
+	tpm2_createek -G ecc -c "$d/ek.ctx" -u "$d/ek.pub"
+	tpm2_createak -C "$d/ek.ctx" -c "$d/ak.ctx" -G ecc -g sha256 -s ecdsa \
+		-u "$d/ak.pub" -f pem
+	tpm2_createprimary -C o -G ecc -c "$d/p.ctx"
+	tpm2_create -C "$d/p.ctx" -G ecc -u "$d/k.pub" -r "$d/k.priv"
+	tpm2_load -C "$d/p.ctx" -u "$d/k.pub" -r "$d/k.priv" -c "$d/k.ctx"
+	echo data >"$d/m"
+	tpm2_sign -c "$d/k.ctx" -g sha256 -o "$d/s" "$d/m"
+	tpm2_verifysignature -c "$d/k.ctx" -g sha256 -m "$d/m" -s "$d/s"
+	echo sealed >"$d/x"
+	tpm2_create -C "$d/p.ctx" -p pw -i "$d/x" -u "$d/x.pub" -r "$d/x.priv"
+	tpm2_load -C "$d/p.ctx" -u "$d/x.pub" -r "$d/x.priv" -c "$d/x.ctx"
+	tpm2_unseal -c "$d/x.ctx" -p pw | cmp -s - "$d/x"
+	tpm2_quote -c "$d/ak.ctx" -l sha256:0,16 -q 0102 -m "$d/q.m" -s "$d/q.s" \
+		-o "$d/q.p" -g sha256
+	tpm2_checkquote -u "$d/ak.pub" -m "$d/q.m" -s "$d/q.s" -f "$d/q.p" -g sha256 -q 0102
+	tpm2_nvdefine 0x1500020 -C o -s 4 -a "ownerread|ownerwrite"
+	echo -n abcd >"$d/nv"
+	tpm2_nvwrite 0x1500020 -C o -i "$d/nv"
+	tpm2_startauthsession --hmac-session -c "$d/p.ctx" -S "$d/hs.ctx"
+	tpm2_sessionconfig "$d/hs.ctx" --enable-encrypt --enable-decrypt
+	tpm2_nvread 0x1500020 -C o -s 4 -P "session:$d/hs.ctx" | cmp -s - "$d/nv"
+	tpm2_flushcontext "$d/hs.ctx"
+	tpm2_nvundefine 0x1500020 -C o
+	) >"$d/log" 2>&1
+}
+client device:/dev/tpmrm0 "$work/rm"
+ok $? "a tenant's client sequence passes on /dev/tpmrm0 (the hardware TPM)"
+client "device:$a" "$work/swc"
+rc=$?
+[ $rc -ne 0 ] && tail -n 5 "$work/swc/log" | sed 's/^/# /'
+ok $rc "... and the very same on the sw instance"
 
 # --- tenant B: isolation -----------------------------------------------------
 b=$("$vtpmctl" create --backend sw --label tenant-b)

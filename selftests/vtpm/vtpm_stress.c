@@ -799,7 +799,8 @@ static void *churn_main(void *arg)
 			change_refused(w, "Startup(CLEAR)", rc);
 		for (int i = 0; !rc && i < extends; i++)
 			op_extend(w);
-		if (rnd(&w->r) & 1)
+		/* a Startup refused (a hardware fault) leaves it unstarted */
+		if (!rc && rnd(&w->r) & 1)
 			op_read(w);
 destroy:
 		count_op(OP_destroy);

@@ -112,6 +112,32 @@ run read --secs "$secs" --label proxy "${proxies[0]}"
 kill "${pids[@]}" 2>/dev/null || true
 wait 2>/dev/null || true
 
+# --- sw-backed instances: the extend also goes to the instance's swtpm -----
+say "sw-backed instances (vtpmd)"
+mkdir -p /tmp/vtpmd
+chmod 0711 /tmp/vtpmd
+tools/vtpmd/vtpmd --state-dir /tmp/vtpmd 2>"$out/vtpmd.log" &
+vtpmd_pid=$!
+sws=()
+for i in 1 2 3 4 5 6 7 8; do
+	sws+=("$($ctl create --backend sw --label "bench-sw-$i")")
+done
+# started and synced: every extend is then mirrored into the engine
+for d in "${sws[@]}"; do
+	tpm2_startup -c -T "device:$d" 2>/dev/null
+	tpm2_getrandom -T "device:$d" 8 >/dev/null
+	grep -q '^synced ' "/sys/class/vtpm/$(basename "$d")/engine" ||
+		{ say "$d: engine not synced"; exit 1; }
+done
+for n in $ns; do
+	[ "$n" -le ${#sws[@]} ] || continue
+	run extend --secs "$secs" --label mux-sw "${sws[@]:0:$n}"
+done
+run read --secs "$secs" --label mux-sw "${sws[0]}"
+for d in "${sws[@]}"; do $ctl destroy "${d#/dev/vtpm}"; done
+kill "$vtpmd_pid"
+wait "$vtpmd_pid" 2>/dev/null || true
+
 # The log of everything so far, for vtpm-verify's replay rate on the host
 cat /sys/kernel/security/vtpm_mux/log >"$out/log.bin"
 cat /sys/kernel/security/vtpm_mux/status >"$out/status-extends.txt"

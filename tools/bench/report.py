@@ -121,8 +121,8 @@ def table(runs):
     lines.append("-" * len(hdr))
     names = {"hw": "hardware /dev/tpm0", "tpmrm": "hardware /dev/tpmrm0",
              "mux": "vtpm-mux", "mux-nogather": "vtpm-mux, no gathering",
-             "proxy": "vtpm_proxy + swtpm"}
-    for label in ("hw", "tpmrm", "mux", "mux-nogather", "proxy"):
+             "proxy": "vtpm_proxy + swtpm", "mux-sw": "vtpm-mux, sw backend"}
+    for label in ("hw", "tpmrm", "mux", "mux-nogather", "mux-sw", "proxy"):
         for n, r in series(runs, label):
             per = r.get("extends_per_hw_extend")
             lines.append("%-22s %4d %10s %9.0f %9.0f %8.2f %10s" % (
@@ -132,7 +132,7 @@ def table(runs):
                 "%.2f" % per if per else "-"))
     lines.append("")
     lines.append("TPM2_PCR_Read, one process")
-    for label in ("hw", "mux", "proxy"):
+    for label in ("hw", "mux", "mux-sw", "proxy"):
         r = pick(runs, "read", label)
         if r:
             lines.append("%-22s p50 %8.1f us  p99 %8.1f us  %10s reads/s" % (
@@ -227,7 +227,7 @@ def tap(runs):
             fails += 1
         print("%sok %d - bench: %s" % ("" if cond else "not ", n, what))
 
-    for label in ("hw", "tpmrm", "mux", "proxy"):
+    for label in ("hw", "tpmrm", "mux", "mux-sw", "proxy"):
         rs = series(runs, label)
         ok(rs and all(r["ops"] > 0 and r["errors"] == 0 for _, r in rs),
            "%s extends ran without errors (N = %s)" %
@@ -235,7 +235,7 @@ def tap(runs):
     rs = series(runs, "mux")
     ok(rs and all(r.get("records", 0) >= r["ops"] for _, r in rs),
        "every acknowledged mux extend is a log record")
-    for label in ("hw", "mux", "proxy"):
+    for label in ("hw", "mux", "mux-sw", "proxy"):
         r = pick(runs, "read", label)
         ok(r and r["ops"] > 0 and r["errors"] == 0, "%s PCR_Read ran" % label)
     for label in ("single", "concurrent"):
