@@ -174,6 +174,8 @@ struct slot {
 	atomic_ullong acked_resets;
 	/* from the final log */
 	uint32_t log_creates, log_destroys, label_ok;
+	/* the batches of its DESTROY records: one may be voided by an ABORT */
+	uint64_t destroy_batch[4];
 	uint64_t log_resets;
 	uint64_t log_changes;
 };
@@ -1167,6 +1169,8 @@ static void check_rec(struct check *c, const struct vtpm_log_rec *rec,
 			s->label_ok++;
 		return;
 	case VTPM_REC_DESTROY:
+		if (s->log_destroys < ARRAY_LEN(s->destroy_batch))
+			s->destroy_batch[s->log_destroys] = batch;
 		s->log_destroys++;
 		return;
 	case VTPM_REC_RESET:
@@ -1645,9 +1649,20 @@ int main(int argc, char **argv)
 		for (unsigned int i = 0; i < ns; i++) {
 			struct slot *s = &slots[i];
 			uint64_t ar = atomic_load(&s->acked_resets);
+			unsigned int voided = 0;
 
 			if (!s->label[0])
 				continue;
+			/*
+			 * A DESTROY whose batch the hardware did but reported
+			 * failed is voided, and its copy anchored again later
+			 * (mux.c, deferred DESTROY): count what applies.
+			 */
+			for (unsigned int k = 0; k < s->log_destroys &&
+			     k < ARRAY_LEN(s->destroy_batch); k++)
+				if (batch_aborted(&c, s->destroy_batch[k]))
+					voided++;
+			s->log_destroys -= voided;
 			acked_resets += ar;
 			if (s->log_resets < ar)
 				resets_missing += ar - s->log_resets;
