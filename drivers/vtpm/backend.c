@@ -102,10 +102,11 @@ struct vtpm_backend {
  * @node:   in &struct vtpm_backend.spaces
  * @gen:    the engine the handles are in
  * @nr:	    number of @handle
- * @handle: transient objects and sequences its commands created and did
- *	    not flush; they are flushed when the file is closed, as
- *	    /dev/tpmrm0 does, so that one tool after the other does not fill
- *	    the engine's few object slots
+ * @handle: transient objects, sequences and sessions its commands created
+ *	    and did not flush (nor, for a session, save); they are flushed
+ *	    when the file is closed, as /dev/tpmrm0 does, so that one tool
+ *	    after the other does not fill the engine's few object and
+ *	    session slots
  *
  * Belongs to the instance's lock.
  */
@@ -802,7 +803,7 @@ struct vtpm_space *vtpm_backend_open(struct vtpm_instance *inst)
  * @inst:  the instance
  * @space: the file's space (may be NULL)
  *
- * Flushes the objects the file left loaded in the engine.
+ * Flushes the objects and sessions the file left loaded in the engine.
  */
 void vtpm_backend_close(struct vtpm_instance *inst, struct vtpm_space *space)
 {

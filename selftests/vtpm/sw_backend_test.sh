@@ -124,6 +124,10 @@ old_timeout=$(cat "$params/engine_timeout_ms")
 old_wait=$(cat "$params/engine_wait_ms")
 echo 20000 >"$params/engine_wait_ms"
 
+# raw DEV HEX: one command written as it is, the response in hex (a raw
+# client: ESAPI would resubmit what an engine never read)
+raw() { (exec 5<>"$1" && unhex "$2" >&5 && od -An -v -tx1 <&5 | tr -d ' \n'); }
+
 # --- without vtpmd ---------------------------------------------------------
 fails "create --backend sw --wait 1 fails without vtpmd" \
 	"$vtpmctl" create --backend sw --wait 1 --label nobody
@@ -307,6 +311,36 @@ rc=$?
 [ $rc -ne 0 ] && tail -n 5 "$work/swc/log" | sed 's/^/# /'
 ok $rc "... and the very same on the sw instance"
 
+# esys DEV: esys_session_test (ESAPI: salted HMAC sessions with parameter
+# encryption both ways, a wrong auth value, PolicyPCR against OpenSSL's
+# digest of the PCR) on DEV; all of its 4 cases must pass
+esys() {
+	VTPM_DEV=$1 "$here/esys_session_test" >"$work/esys.out" 2>&1
+	local rc=$? p f
+	p=$(grep -cE '^ok ' "$work/esys.out")
+	f=$(grep -cE '^not ok ' "$work/esys.out")
+	grep -E '^not ok |Expected|TH_LOG' "$work/esys.out" | head -n 8 | sed 's/^/# /'
+	[ $rc -eq 0 ] && [ "$p" -eq 4 ] && [ "$f" -eq 0 ]
+}
+esys /dev/tpmrm0
+ok $? "esys_session_test (ESAPI sessions, parameter encryption) passes on /dev/tpmrm0"
+esys "$a"
+ok $? "... and the very same on the sw instance"
+
+# --- sessions a file leaves are flushed when it is closed -------------------
+# StartAuthSession(NULL, NULL, 16-byte nonce, HMAC, no symmetric, SHA-256)
+# on a file that is then closed: five of them, where the engine holds three
+startsess=80010000002b0000017640000007400000070010111111111111111111111111111111110000000010000b
+r=
+for i in 1 2 3 4 5; do
+	r=$(raw "$a" $startsess)
+	[[ $r =~ ^8001........0000000002 ]] || break
+done
+[[ $r =~ ^8001........0000000002 ]]
+ok $? "5 files each left an HMAC session: every StartAuthSession succeeded (got ${r:0:28} at $i)"
+check "tpm2_getcap handles-loaded-session" tpm2_getcap handles-loaded-session
+eq "... none of them is left loaded" "$(grep -c 0x02 "$work/out")" 0
+
 # --- tenant B: isolation -----------------------------------------------------
 b=$("$vtpmctl" create --backend sw --label tenant-b)
 ok $? "a second sw instance ($b)"
@@ -378,9 +412,6 @@ check "... which has the vPCRs replayed and the NV index" \
 cmp -s "$work/nv" "$work/nv.after"
 ok $? "... with the data written before"
 
-# raw DEV HEX: one command written as it is, the response in hex (a raw
-# client: ESAPI would resubmit what an engine never read)
-raw() { (exec 5<>"$1" && unhex "$2" >&5 && od -An -v -tx1 <&5 | tr -d ' \n'); }
 getrandom8=80010000000c0000017b0008
 failure=80010000000a00000101
 

@@ -169,19 +169,30 @@ size_t vtpm_response_error(u32 rc, u8 *rsp, size_t cap)
 	return VTPM_HEADER_SIZE;
 }
 
-#define VTPM_HT_TRANSIENT	0x80
+/* transient objects and sequences, and sessions: what a file can leave */
+static bool vtpm_handle_is_tracked(u32 h)
+{
+	switch (h >> 24) {
+	case VTPM_HT_TRANSIENT:
+	case VTPM_HT_HMAC_SESSION:
+	case VTPM_HT_POLICY_SESSION:
+		return true;
+	}
+	return false;
+}
 
 /**
- * vtpm_handle_created() - the transient object a command loaded
+ * vtpm_handle_created() - the object or session a command loaded
  * @cmd:  the command
  * @len:  its length
  * @rsp:  the engine's response to it
  * @rlen: its length
  *
- * The commands that load an object or start a sequence return its
- * handle first in their response.
+ * The commands that load an object, start a sequence or a session, or
+ * load a saved context return its handle first in their response.
  *
- * Return: the transient handle (0x80xxxxxx) the command created, or 0.
+ * Return: the transient (0x80xxxxxx) or session (0x02xxxxxx, 0x03xxxxxx)
+ * handle the command created, or 0.
  */
 u32 vtpm_handle_created(const u8 *cmd, size_t len, const u8 *rsp,
 			size_t rlen)
@@ -199,23 +210,28 @@ u32 vtpm_handle_created(const u8 *cmd, size_t len, const u8 *rsp,
 	case VTPM_CC_CONTEXT_LOAD:
 	case VTPM_CC_HMAC_START:
 	case VTPM_CC_HASH_SEQUENCE_START:
+	case VTPM_CC_START_AUTH_SESSION:
 		h = get_unaligned_be32(rsp + VTPM_HEADER_SIZE);
-		return h >> 24 == VTPM_HT_TRANSIENT ? h : 0;
+		return vtpm_handle_is_tracked(h) ? h : 0;
 	}
 	return 0;
 }
 
 /**
- * vtpm_handle_released() - the transient object a command unloaded
+ * vtpm_handle_released() - the object or session a command unloaded, or
+ *			    handed over to the caller
  * @cmd:  the command
  * @len:  its length
  * @rsp:  the engine's response to it
  * @rlen: its length
  *
  * TPM2_FlushContext names it as its parameter, TPM2_SequenceComplete as
- * its handle.
+ * its handle.  TPM2_ContextSave of a session takes it out of the TPM's
+ * memory and gives it to whoever holds the context: like /dev/tpmrm0, a
+ * file does not flush a session it saved (tpm2-tools keeps sessions in
+ * files from one process to the next that way).
  *
- * Return: the transient handle the command flushed, or 0.
+ * Return: the handle the command released, or 0.
  */
 u32 vtpm_handle_released(const u8 *cmd, size_t len, const u8 *rsp,
 			 size_t rlen)
@@ -225,11 +241,15 @@ u32 vtpm_handle_released(const u8 *cmd, size_t len, const u8 *rsp,
 	if (len < VTPM_HEADER_SIZE + 4 ||
 	    vtpm_response_rc(rsp, rlen) != VTPM_RC_SUCCESS)
 		return 0;
+	h = get_unaligned_be32(cmd + VTPM_HEADER_SIZE);
 	switch (get_unaligned_be32(cmd + 6)) {
 	case VTPM_CC_FLUSH_CONTEXT:
+		return vtpm_handle_is_tracked(h) ? h : 0;
 	case VTPM_CC_SEQUENCE_COMPLETE:
-		h = get_unaligned_be32(cmd + VTPM_HEADER_SIZE);
 		return h >> 24 == VTPM_HT_TRANSIENT ? h : 0;
+	case VTPM_CC_CONTEXT_SAVE:
+		return h >> 24 == VTPM_HT_HMAC_SESSION ||
+		       h >> 24 == VTPM_HT_POLICY_SESSION ? h : 0;
 	}
 	return 0;
 }

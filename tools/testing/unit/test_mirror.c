@@ -216,8 +216,13 @@ static void test_responses(void)
 	CHECK(vtpm_handle_created(c, 14, r, 14) == 0x80000002,
 	      "CreatePrimary created transient handle 0x80000002");
 	put_unaligned_be32(VTPM_CC_START_AUTH_SESSION, c + 6);
-	CHECK(vtpm_handle_created(c, 14, r, 14) == 0,
-	      "StartAuthSession: a session is not tracked");
+	put_unaligned_be32(0x03000001, r + 10);
+	CHECK(vtpm_handle_created(c, 14, r, 14) == 0x03000001,
+	      "StartAuthSession created policy session 0x03000001");
+	put_unaligned_be32(VTPM_CC_CONTEXT_LOAD, c + 6);
+	put_unaligned_be32(0x02000004, r + 10);
+	CHECK(vtpm_handle_created(c, 14, r, 14) == 0x02000004,
+	      "ContextLoad of an HMAC session created 0x02000004");
 	put_unaligned_be32(VTPM_CC_LOAD, c + 6);
 	put_unaligned_be32(0x81000001, r + 10);
 	CHECK(vtpm_handle_created(c, 14, r, 14) == 0,
@@ -227,6 +232,20 @@ static void test_responses(void)
 	put_unaligned_be32(10, r + 2);
 	CHECK(vtpm_handle_released(c, 14, r, 10) == 0x80000005,
 	      "FlushContext released 0x80000005");
+	put_unaligned_be32(0x02000004, c + 10);
+	CHECK(vtpm_handle_released(c, 14, r, 10) == 0x02000004,
+	      "FlushContext released session 0x02000004");
+	put_unaligned_be32(VTPM_CC_CONTEXT_SAVE, c + 6);
+	CHECK(vtpm_handle_released(c, 14, r, 10) == 0x02000004,
+	      "ContextSave hands session 0x02000004 to the caller");
+	put_unaligned_be32(0x80000005, c + 10);
+	CHECK(vtpm_handle_released(c, 14, r, 10) == 0,
+	      "ContextSave of an object leaves it loaded");
+	put_unaligned_be32(0x81000001, c + 10);
+	put_unaligned_be32(VTPM_CC_FLUSH_CONTEXT, c + 6);
+	CHECK(vtpm_handle_released(c, 14, r, 10) == 0,
+	      "FlushContext of a persistent handle releases nothing");
+	put_unaligned_be32(0x80000005, c + 10);
 	put_unaligned_be32(VTPM_RC_HANDLE, r + 6);
 	CHECK(vtpm_handle_released(c, 14, r, 10) == 0,
 	      "a FlushContext that failed released nothing");
