@@ -131,15 +131,13 @@ static void policy_pcr_digest(unsigned int pcr, const uint8_t *value,
 static TSS2_RC policy_pcr_now(ESYS_CONTEXT *ctx, unsigned int pcr,
 			      uint8_t *out)
 {
-	TPML_PCR_SELECTION sel = { .count = 1 };
+	TPML_PCR_SELECTION sel;
 	TPM2B_DIGEST empty = { 0 };
 	TPM2B_DIGEST *d = NULL;
 	ESYS_TR s;
 	TSS2_RC rc;
 
-	sel.pcrSelections[0].hash = TPM2_ALG_SHA256;
-	sel.pcrSelections[0].sizeofSelect = 3;
-	sel.pcrSelections[0].pcrSelect[pcr / 8] = 1 << (pcr % 8);
+	pcr_select_one(&sel, TPM2_ALG_SHA256, pcr);
 	rc = Esys_StartAuthSession(ctx, ESYS_TR_NONE, ESYS_TR_NONE,
 				   ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
 				   NULL, TPM2_SE_POLICY, &aes128cfb,

@@ -43,18 +43,24 @@ void esys_close(struct esys *e)
 	e->tcti = NULL;
 }
 
+void pcr_select_one(TPML_PCR_SELECTION *sel, uint16_t alg, unsigned int pcr)
+{
+	memset(sel, 0, sizeof(*sel));
+	sel->count = 1;
+	sel->pcrSelections[0].hash = alg;
+	sel->pcrSelections[0].sizeofSelect = 3;
+	sel->pcrSelections[0].pcrSelect[pcr / 8] = 1 << (pcr % 8);
+}
+
 TSS2_RC pcr_read_one(ESYS_CONTEXT *ctx, uint16_t alg, unsigned int pcr,
 		     uint8_t *out, unsigned int *len)
 {
-	TPML_PCR_SELECTION sel = { .count = 1 };
-	TPML_PCR_SELECTION *sel_out = NULL;
+	TPML_PCR_SELECTION sel, *sel_out = NULL;
 	TPML_DIGEST *vals = NULL;
 	UINT32 counter;
 	TSS2_RC rc;
 
-	sel.pcrSelections[0].hash = alg;
-	sel.pcrSelections[0].sizeofSelect = 3;
-	sel.pcrSelections[0].pcrSelect[pcr / 8] = 1 << (pcr % 8);
+	pcr_select_one(&sel, alg, pcr);
 	rc = Esys_PCR_Read(ctx, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &sel,
 			   &counter, &sel_out, &vals);
 	if (rc)

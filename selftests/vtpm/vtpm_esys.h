@@ -24,6 +24,8 @@ struct esys {
 TSS2_RC esys_open(struct esys *e, const char *tcti_conf);
 void esys_close(struct esys *e);
 
+/* a selection of one PCR of one bank */
+void pcr_select_one(TPML_PCR_SELECTION *sel, uint16_t alg, unsigned int pcr);
 /* one PCR of one bank; returns the TSS2_RC, or TSS2_ESYS_RC_MALFORMED_RESPONSE */
 TSS2_RC pcr_read_one(ESYS_CONTEXT *ctx, uint16_t alg, unsigned int pcr,
 		     uint8_t *out, unsigned int *len);
