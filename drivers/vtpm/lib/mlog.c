@@ -836,7 +836,8 @@ static struct vtpm_replay_set *vtpm_replay_set(struct vtpm_replay *r,
 /*
  * What the log from @from to @to (offsets of batch headers and entries
  * already checked) says of instance @uuid: whether it was created, its
- * tag and whether it was destroyed.  Used when the cache forgot it.
+ * tag and whether (and in which batch, last) it was destroyed.  Used when
+ * the cache forgot it.
  */
 static bool vtpm_replay_scan(const u8 *log, size_t from, size_t to,
 			     const u8 *uuid, struct vtpm_replay_inst *inst)
@@ -844,12 +845,14 @@ static bool vtpm_replay_scan(const u8 *log, size_t from, size_t to,
 	struct tpm_rd rd;
 	bool seen = false;
 	const u8 *tag, *body;
+	size_t batch_at;
 	u16 blen;
 	u32 n;
 
 	tpm_rd_init(&rd, log, to);
 	rd.pos = from;
 	while (tpm_rd_left(&rd) && !rd.err) {
+		batch_at = rd.pos;
 		tpm_rd_bytes(&rd, VTPM_BATCH_HDR_SIZE - 4);
 		n = tpm_rd_u32(&rd);
 		for (; n && tpm_rd_left(&rd) && !rd.err; n--) {
@@ -868,8 +871,10 @@ static bool vtpm_replay_scan(const u8 *log, size_t from, size_t to,
 			if (!seen)
 				memcpy(inst->tag, tag, VTPM_TAG_SIZE);
 			seen = true;
-			if (body[VTPM_REC_OFF_TYPE] == VTPM_REC_DESTROY)
+			if (body[VTPM_REC_OFF_TYPE] == VTPM_REC_DESTROY) {
 				inst->destroyed = true;
+				inst->destroy_at = batch_at;
+			}
 		}
 	}
 	return seen;
@@ -947,6 +952,7 @@ static bool vtpm_is_abort_leaf(const u8 *leaf, u64 seq, u64 batch)
 struct vtpm_replay_at {
 	const u8 *log;
 	size_t from;	/* batch 0 */
+	size_t batch_at; /* its batch's header */
 	size_t entry;	/* the entry's form byte */
 	size_t body;	/* its body */
 	u64 batch;
@@ -975,6 +981,54 @@ static int vtpm_replay_genesis(struct vtpm_replay *r,
 	return 0;
 }
 
+/*
+ * Was the batch whose header is at @pos voided, i.e. is the first entry of
+ * the batch after it an ABORT?  Everything before @to was checked already
+ * (rule 7: an ABORT, in the clear, first in its batch, of the batch before).
+ */
+static bool vtpm_replay_was_voided(const u8 *log, size_t to, size_t pos)
+{
+	const u8 *body;
+	struct tpm_rd rd;
+	u16 blen;
+	u32 n;
+
+	tpm_rd_init(&rd, log, to);
+	rd.pos = pos;
+	tpm_rd_bytes(&rd, VTPM_BATCH_HDR_SIZE - 4);
+	for (n = tpm_rd_u32(&rd); n && !rd.err; n--) {
+		if (tpm_rd_u8(&rd) == VTPM_ENTRY_LEAF) {
+			tpm_rd_bytes(&rd, VTPM_LEAF_SIZE);
+			continue;
+		}
+		tpm_rd_bytes(&rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
+		tpm_rd_bytes(&rd, tpm_rd_u16(&rd));
+	}
+	tpm_rd_bytes(&rd, VTPM_BATCH_HDR_SIZE);
+	if (tpm_rd_u8(&rd) != VTPM_ENTRY_CLEAR)
+		return false;
+	tpm_rd_bytes(&rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
+	blen = tpm_rd_u16(&rd);
+	body = tpm_rd_bytes(&rd, blen);
+	return body && blen > VTPM_REC_OFF_TYPE &&
+	       body[VTPM_REC_OFF_TYPE] == VTPM_REC_ABORT;
+}
+
+/*
+ * Is the instance still destroyed when a record of it is read at @at?  Not
+ * if its DESTROY was in an earlier batch that an ABORT voided: the kernel
+ * logged that DESTROY again later (log-format.md, "Faults").
+ */
+static bool vtpm_replay_destroyed(const struct vtpm_replay_at *at,
+				  struct vtpm_replay_inst *inst)
+{
+	if (!inst->destroyed || inst->destroy_at == at->batch_at)
+		return inst->destroyed;
+	if (vtpm_replay_was_voided(at->log, at->entry, inst->destroy_at))
+		inst->destroyed = false;
+	return inst->destroyed;
+}
+
 /* the rules of one instance's records, @tag the entry's tag */
 static int vtpm_replay_instance(struct vtpm_replay *r,
 				const struct vtpm_replay_at *at, const u8 *tag)
@@ -999,15 +1053,17 @@ static int vtpm_replay_instance(struct vtpm_replay *r,
 	if (!inst)
 		return vtpm_replay_fail(r, -EBADMSG, at->body,
 					"a record of an instance before its CREATE");
-	if (inst->destroyed)
+	if (vtpm_replay_destroyed(at, inst))
 		return vtpm_replay_fail(r, -EBADMSG, at->body,
 					"a record of an instance after its DESTROY");
 	if (memcmp(inst->tag, tag, VTPM_TAG_SIZE))
 		return vtpm_replay_fail(r, -EBADMSG,
 					at->entry + 1 + VTPM_SALT_SIZE,
 					"the tag differs from the instance's");
-	if (rec->type == VTPM_REC_DESTROY)
+	if (rec->type == VTPM_REC_DESTROY) {
 		inst->destroyed = true;
+		inst->destroy_at = at->batch_at;
+	}
 	if (rec->type == VTPM_REC_EXTEND) {
 		for (i = 0; i < rec->count; i++)
 			if (!vtpm_pcr_selection_bank(&r->banks, rec->d[i].alg,
@@ -1090,7 +1146,8 @@ static int vtpm_replay_rd_clear(struct vtpm_replay *r, struct tpm_rd *rd,
 static int vtpm_replay_check_batch(struct vtpm_replay *r, struct tpm_rd *rd,
 				   size_t from, u64 b)
 {
-	struct vtpm_replay_at at = { .log = rd->p, .from = from, .batch = b };
+	struct vtpm_replay_at at = { .log = rd->p, .from = from,
+				     .batch_at = rd->pos, .batch = b };
 	const u8 *salt, *tag, *body;
 	size_t batch_at = rd->pos, boff;
 	const char *why;

@@ -195,7 +195,8 @@ void vtpm_log_wr_clear(struct tpm_wr *w, const u8 *salt, const u8 *tag,
 
 /*
  * What vtpm_log_replay() remembers of the instances it met, to check the
- * rules of each (CREATE first, nothing after DESTROY, one tag): a cache of
+ * rules of each (CREATE first, nothing after a DESTROY that an ABORT did
+ * not void, one tag): a cache of
  * sets of VTPM_REPLAY_WAYS instances; beyond it, the log read so far is
  * scanned again.  No allocation: VTPM_REPLAY_SETS sets are built in, and a
  * caller that replays logs of many instances gives more (@sets).
@@ -203,11 +204,18 @@ void vtpm_log_wr_clear(struct tpm_wr *w, const u8 *salt, const u8 *tag,
 #define VTPM_REPLAY_SETS	32
 #define VTPM_REPLAY_WAYS	4
 
+/*
+ * @destroyed: a DESTROY of it was read, in the batch whose header is at
+ * offset @destroy_at.  That batch may turn out voided by an ABORT (the
+ * kernel then logs the DESTROY again): a later record of the instance is
+ * an error only if it was not.
+ */
 struct vtpm_replay_inst {
 	u8 uuid[VTPM_UUID_SIZE];
 	u8 tag[VTPM_TAG_SIZE];
 	bool used;
 	bool destroyed;
+	size_t destroy_at;
 };
 
 /* a set is empty unless @gen is the replay's (no clearing per replay) */

@@ -1901,6 +1901,95 @@ static void test_many_instances(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* A DESTROY in a voided batch: its deferred copy in a later batch      */
+
+/*
+ * The kernel keeps a DESTROY record whose batch failed and puts it into the
+ * next batch that succeeds (log-format.md, "Faults"); when the failed batch
+ * is in the log nevertheless, voided by an ABORT, the instance's DESTROY
+ * stands twice, and only the second counts.  With @many, 300 instances
+ * come between the two, so that the cache has forgotten the instance.
+ * With @after, a record of it follows the second DESTROY.
+ */
+static struct gen *gen_voided_destroy(bool many, bool after)
+{
+	static const u16 algs[] = { SHA1, SHA256 };
+	u32 nr = many ? 300 : 3;
+	struct gen *g = gen_new(2, algs, nr, 91);
+	u32 i;
+
+	for (i = 0; i < nr; i++) {
+		if (i % 200 == 0)	/* at most VTPM_MAX_BATCH a batch */
+			gen_next(g, false);
+		gen_create(g, i);
+	}
+	gen_next(g, false);
+	gen_extend(g, 1, 4);
+	gen_next(g, true);		/* voided */
+	gen_extend(g, 2, 5);
+	gen_simple(g, 1, VTPM_REC_DESTROY, 0);
+	gen_extend(g, 0, 6);
+	gen_next(g, false);		/* ABORT first */
+	gen_extend(g, 0, 7);
+	for (i = 3; i < nr; i++) {
+		if (i % 200 == 0)
+			gen_next(g, false);
+		gen_extend(g, i, i % 24);
+	}
+	gen_next(g, false);
+	gen_extend(g, 2, 8);
+	gen_simple(g, 1, VTPM_REC_DESTROY, 0);	/* the deferred copy */
+	if (after) {
+		gen_next(g, false);
+		gen_extend(g, 1, 9);
+	}
+	gen_finish(g);
+	return g;
+}
+
+static void test_voided_destroy(void)
+{
+	int many, ret;
+
+	for (many = 0; many < 2; many++) {
+		struct gen *g = gen_voided_destroy(many, false);
+		size_t cap = log_cap(g), len;
+		u8 *log = malloc(cap);
+		bool ok;
+
+		len = write_log(g, -1, log, cap);
+		ret = replay(log, len, NULL, false);
+		CHECK(!ret && pcr_expected(g) && rp->aborted == 1,
+		      "%s: a DESTROY in a voided batch, then its deferred copy: "
+		      "the log replays (%s)", many ? "300 instances" : "3 instances",
+		      rp->why ? rp->why : "ok");
+		ret = replay(log, len, g->t[1].uuid, true);
+		ok = !ret && rp->found && rp->destroyed &&
+		     rp->tenant_records == 3 && vpcrs_expected(g, &g->t[1]);
+		CHECK(ok, "... the instance is destroyed once, by the copy "
+		      "(%llu records applied)",
+		      (unsigned long long)rp->tenant_records);
+		len = write_log(g, 1, log, cap);
+		ret = replay(log, len, g->t[1].uuid, true);
+		CHECK(!ret && rp->destroyed && vpcrs_expected(g, &g->t[1]),
+		      "... and so does its view (%s)", rp->why ? rp->why : "ok");
+		free(log);
+		free(g);
+
+		g = gen_voided_destroy(many, true);
+		cap = log_cap(g);
+		log = malloc(cap);
+		len = write_log(g, -1, log, cap);
+		ret = replay(log, len, NULL, false);
+		CHECK(ret == -EBADMSG && rp->err_offset == g->e[g->n - 1].off + 67,
+		      "... a record after the copy is rejected (%s)",
+		      rp->why ? rp->why : "accepted");
+		free(log);
+		free(g);
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Tampering                                                            */
 
 struct snap {
@@ -2705,6 +2794,7 @@ int main(void)
 	test_decode_rejects();
 	test_generated();
 	test_many_instances();
+	test_voided_destroy();
 	test_tamper();
 	test_rules();
 	test_conceal();
