@@ -34,6 +34,12 @@ static u32 vtpm_nr_instances;
 static const struct vtpm_banks *vtpm_inst_banks;
 static dev_t vtpm_devt;
 static struct class *vtpm_class;
+/*
+ * The instances' vPCR state, vtpm_tpm_size() bytes: 4408 with 4 banks,
+ * which kmalloc() would round up to 8 KiB, half of an idle instance's
+ * memory.
+ */
+static struct kmem_cache *vtpm_tpm_cache;
 
 #define to_vtpm_instance(d) container_of(d, struct vtpm_instance, dev)
 
@@ -42,7 +48,10 @@ static void vtpm_instance_release(struct device *dev)
 	struct vtpm_instance *inst = to_vtpm_instance(dev);
 
 	vtpm_backend_free(inst);
-	kfree_sensitive(inst->tpm);
+	if (inst->tpm) {
+		memzero_explicit(inst->tpm, vtpm_tpm_size(vtpm_inst_banks));
+		kmem_cache_free(vtpm_tpm_cache, inst->tpm);
+	}
 	kfree(inst);
 }
 
@@ -203,7 +212,7 @@ struct vtpm_instance *vtpm_instance_create(const struct vtpm_create_args *a)
 	inst = kzalloc(sizeof(*inst), GFP_KERNEL);
 	if (!inst)
 		return ERR_PTR(-ENOMEM);
-	inst->tpm = kzalloc(vtpm_tpm_size(vtpm_inst_banks), GFP_KERNEL);
+	inst->tpm = kmem_cache_zalloc(vtpm_tpm_cache, GFP_KERNEL);
 	if (!inst->tpm) {
 		kfree(inst);
 		return ERR_PTR(-ENOMEM);
@@ -439,9 +448,13 @@ int vtpm_instances_init(const struct vtpm_banks *banks)
 	int ret;
 
 	vtpm_inst_banks = banks;
+	vtpm_tpm_cache = kmem_cache_create("vtpm_tpm", vtpm_tpm_size(banks),
+					   0, 0, NULL);
+	if (!vtpm_tpm_cache)
+		return -ENOMEM;
 	ret = alloc_chrdev_region(&vtpm_devt, 0, vtpm_max_instances, "vtpm");
 	if (ret)
-		return ret;
+		goto err_cache;
 #ifdef VTPM_HAVE_CLASS_CREATE_NAME
 	vtpm_class = class_create(VTPM_MUX_CLASS);
 #else
@@ -455,6 +468,8 @@ int vtpm_instances_init(const struct vtpm_banks *banks)
 
 err_region:
 	unregister_chrdev_region(vtpm_devt, vtpm_max_instances);
+err_cache:
+	kmem_cache_destroy(vtpm_tpm_cache);
 	return ret;
 }
 
@@ -472,4 +487,5 @@ void vtpm_instances_exit(void)
 	idr_destroy(&vtpm_registry);
 	class_destroy(vtpm_class);
 	unregister_chrdev_region(vtpm_devt, vtpm_max_instances);
+	kmem_cache_destroy(vtpm_tpm_cache);
 }
