@@ -981,6 +981,17 @@ static int vtpm_replay_genesis(struct vtpm_replay *r,
 	return 0;
 }
 
+/* the body of the first entry of the batch at @rd if it is clear, or NULL */
+static const u8 *vtpm_rd_first_clear(struct tpm_rd *rd, u16 *blen)
+{
+	tpm_rd_bytes(rd, VTPM_BATCH_HDR_SIZE);
+	if (tpm_rd_u8(rd) != VTPM_ENTRY_CLEAR)
+		return NULL;
+	tpm_rd_bytes(rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
+	*blen = tpm_rd_u16(rd);
+	return tpm_rd_bytes(rd, *blen);
+}
+
 /*
  * Was the batch whose header is at @pos voided, i.e. is the first entry of
  * the batch after it an ABORT?  Everything before @to was checked already
@@ -1004,12 +1015,7 @@ static bool vtpm_replay_was_voided(const u8 *log, size_t to, size_t pos)
 		tpm_rd_bytes(&rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
 		tpm_rd_bytes(&rd, tpm_rd_u16(&rd));
 	}
-	tpm_rd_bytes(&rd, VTPM_BATCH_HDR_SIZE);
-	if (tpm_rd_u8(&rd) != VTPM_ENTRY_CLEAR)
-		return false;
-	tpm_rd_bytes(&rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
-	blen = tpm_rd_u16(&rd);
-	body = tpm_rd_bytes(&rd, blen);
+	body = vtpm_rd_first_clear(&rd, &blen);
 	return body && blen > VTPM_REC_OFF_TYPE &&
 	       body[VTPM_REC_OFF_TYPE] == VTPM_REC_ABORT;
 }
@@ -1245,12 +1251,7 @@ static bool vtpm_replay_voided(struct vtpm_replay *r, const u8 *log,
 		return false;
 	tpm_rd_init(&rd, log, len);
 	rd.pos = pos;
-	tpm_rd_bytes(&rd, VTPM_BATCH_HDR_SIZE);
-	if (tpm_rd_u8(&rd) != VTPM_ENTRY_CLEAR)
-		return false;
-	tpm_rd_bytes(&rd, VTPM_SALT_SIZE + VTPM_TAG_SIZE);
-	blen = tpm_rd_u16(&rd);
-	body = tpm_rd_bytes(&rd, blen);
+	body = vtpm_rd_first_clear(&rd, &blen);
 	if (!body || vtpm_rec_parse(body, blen, &r->rec, &off, &why))
 		return false;
 	return r->rec.type == VTPM_REC_ABORT && r->rec.abort_batch == b;
