@@ -33,8 +33,13 @@ static u32 vtpm_hw_extend_us;
 #define VTPM_HW_POLL_MAX_US	1000
 #define VTPM_HW_FIRST_MAX_US	20000
 #define VTPM_HW_TRIES		5
-#define VTPM_RC_TESTING		0x90a
 #define VTPM_HW_CMD_SIZE	512
+
+/* an extend's command (its response comes back in @buf) and its change */
+struct vtpm_hw_extend {
+	struct vtpm_pcr_change chg;
+	u8 buf[VTPM_HW_CMD_SIZE];
+};
 
 /**
  * vtpm_hwtpm_init() - find the hardware TPM 2.0 and its PCR banks
@@ -124,9 +129,8 @@ static ssize_t vtpm_hwtpm_xfer(u8 *buf, size_t len, size_t cap)
 		goto recv;
 	/* PCR_Extend's duration class, as tpm2_calc_ordinal_duration() */
 	stop = jiffies + chip->duration[TPM_MEDIUM];
-	if (first)
-		usleep_range(min(first, VTPM_HW_FIRST_MAX_US),
-			     min(first, VTPM_HW_FIRST_MAX_US) + first / 8 + 10);
+	if (first)	/* at most 3/4 of VTPM_HW_FIRST_MAX_US */
+		usleep_range(first, first + first / 8 + 10);
 	for (;;) {
 		sts = chip->ops->status(chip);
 		if ((sts & chip->ops->req_complete_mask) ==
@@ -168,20 +172,18 @@ recv:
  */
 int vtpm_hwtpm_extend(u32 pcr, const u8 *digests)
 {
+	struct vtpm_hw_extend *x;
 	struct vtpm_pcr_change *chg;
 	unsigned int tries;
 	size_t len;
 	ssize_t n;
-	u8 *buf;
 	int ret;
 	u32 i;
 
-	chg = kzalloc(sizeof(*chg), GFP_KERNEL);
-	buf = kmalloc(VTPM_HW_CMD_SIZE, GFP_KERNEL);
-	if (!chg || !buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	x = kzalloc(sizeof(*x), GFP_KERNEL);
+	if (!x)
+		return -ENOMEM;
+	chg = &x->chg;
 	chg->type = VTPM_CHANGE_EXTEND;
 	chg->pcr = pcr;
 	chg->count = vtpm_hw_banks->nr;
@@ -191,8 +193,8 @@ int vtpm_hwtpm_extend(u32 pcr, const u8 *digests)
 		       vtpm_hw_banks->bank[i].size);
 	}
 	for (tries = 1; ; tries++) {
-		len = vtpm_mirror_command(vtpm_hw_banks, chg, buf,
-					  VTPM_HW_CMD_SIZE);
+		len = vtpm_mirror_command(vtpm_hw_banks, chg, x->buf,
+					  sizeof(x->buf));
 		if (!len) {
 			ret = -EINVAL;
 			break;
@@ -200,21 +202,19 @@ int vtpm_hwtpm_extend(u32 pcr, const u8 *digests)
 		ret = tpm_try_get_ops(vtpm_chip);
 		if (ret)
 			break;
-		n = vtpm_hwtpm_xfer(buf, len, VTPM_HW_CMD_SIZE);
+		n = vtpm_hwtpm_xfer(x->buf, len, sizeof(x->buf));
 		tpm_put_ops(vtpm_chip);
 		if (n < 0) {
 			ret = n;
 			break;
 		}
-		ret = get_unaligned_be32(buf + 6);
+		ret = get_unaligned_be32(x->buf + 6);
 		if ((ret != VTPM_RC_RETRY && ret != VTPM_RC_TESTING) ||
 		    tries == VTPM_HW_TRIES)
 			break;
 		msleep(20 << tries);
 	}
-out:
-	kfree(buf);
-	kfree(chg);
+	kfree(x);
 	return ret;
 }
 

@@ -169,16 +169,16 @@ size_t vtpm_response_error(u32 rc, u8 *rsp, size_t cap)
 	return VTPM_HEADER_SIZE;
 }
 
+static bool vtpm_handle_is_session(u32 h)
+{
+	return h >> 24 == VTPM_HT_HMAC_SESSION ||
+	       h >> 24 == VTPM_HT_POLICY_SESSION;
+}
+
 /* transient objects and sequences, and sessions: what a file can leave */
 static bool vtpm_handle_is_tracked(u32 h)
 {
-	switch (h >> 24) {
-	case VTPM_HT_TRANSIENT:
-	case VTPM_HT_HMAC_SESSION:
-	case VTPM_HT_POLICY_SESSION:
-		return true;
-	}
-	return false;
+	return h >> 24 == VTPM_HT_TRANSIENT || vtpm_handle_is_session(h);
 }
 
 /**
@@ -248,8 +248,7 @@ u32 vtpm_handle_released(const u8 *cmd, size_t len, const u8 *rsp,
 	case VTPM_CC_SEQUENCE_COMPLETE:
 		return h >> 24 == VTPM_HT_TRANSIENT ? h : 0;
 	case VTPM_CC_CONTEXT_SAVE:
-		return h >> 24 == VTPM_HT_HMAC_SESSION ||
-		       h >> 24 == VTPM_HT_POLICY_SESSION ? h : 0;
+		return vtpm_handle_is_session(h) ? h : 0;
 	}
 	return 0;
 }

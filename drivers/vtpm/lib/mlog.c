@@ -1154,8 +1154,9 @@ static int vtpm_replay_check_batch(struct vtpm_replay *r, struct tpm_rd *rd,
 {
 	struct vtpm_replay_at at = { .log = rd->p, .from = from,
 				     .batch_at = rd->pos, .batch = b };
+	const size_t batch_at = at.batch_at;
 	const u8 *salt, *tag, *body;
-	size_t batch_at = rd->pos, boff;
+	size_t boff;
 	const char *why;
 	u16 blen;
 	u32 n, i;
