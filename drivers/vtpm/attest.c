@@ -301,10 +301,15 @@ void vtpm_attest_quote(struct vtpm_attestation **reqs, u32 n,
 	if (!ak.available)
 		goto out;
 	for (i = 0; i < n; i++) {
-		ret = vtpm_attest_value(vtpm_log_id(), cut->batches,
-					reqs[i]->tenant->uuid, reqs[i]->nonce,
-					reqs[i]->nonce_len,
-					ak.values + i * VTPM_MERKLE_HASH_SIZE);
+		struct vtpm_attestation *a = reqs[i];
+
+		ret = vtpm_log_commit_now(a->tenant, &a->commit);
+		if (!ret)
+			ret = vtpm_attest_value(vtpm_log_id(), cut->batches,
+						a->tenant->uuid, &a->commit,
+						a->nonce, a->nonce_len,
+						ak.values +
+						i * VTPM_MERKLE_HASH_SIZE);
 		if (ret)
 			goto out;
 	}
@@ -606,7 +611,7 @@ long vtpm_attest_answer(const struct vtpm_tenant *tenant, u32 index,
 	if (ret)
 		goto out;
 
-	view = vtpm_log_render(&a->cut, tenant, false, &view_len);
+	view = vtpm_log_render(&a->cut, tenant, &a->commit, false, &view_len);
 	if (IS_ERR(view)) {
 		ret = PTR_ERR(view);
 		view = NULL;

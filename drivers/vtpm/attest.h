@@ -19,6 +19,7 @@
  * @nonce:	in: the verifier's nonce
  * @err:	out: 0 or a negative errno
  * @cut:	out: the log position quoted
+ * @commit:	out: the instance's records up to @cut, as the quote proves
  * @quote_id:	out: the hardware quote that answered (from 1)
  * @nr_leaves:	out: requests that quote answered
  * @leaf_index:	out: this request's position among them
@@ -38,6 +39,7 @@ struct vtpm_attestation {
 	u8 nonce[VTPM_NONCE_MAX];
 	int err;
 	struct vtpm_log_cut cut;
+	struct vtpm_log_commit commit;
 	u64 quote_id;
 	u32 nr_leaves;
 	u32 leaf_index;

@@ -242,9 +242,8 @@ static long vtpm_ioctl_get_log(struct vtpm_file *f, void __user *uarg)
 		if (req.reserved[i])
 			return -EINVAL;
 
-	vtpm_log_cut(&cut);
-	buf = vtpm_log_render(&cut, f->inst->tenant,
-			      req.flags & VTPM_LOG_REQ_ASCII, &len);
+	buf = vtpm_log_render_now(f->inst->tenant,
+				  req.flags & VTPM_LOG_REQ_ASCII, &cut, &len);
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	if (len > req.len)

@@ -51,7 +51,8 @@
  * @nr_batch_chunks: slots in @batch_chunks
  * @w_chunk:	  writer: current chunk
  * @w_off:	  writer: offset in it
- * @lock:	  protects @cut (a spinlock: held for a few stores)
+ * @lock:	  protects @cut and every tenant's @commit (a spinlock: held
+ *		  for a few stores)
  * @cut:	  what readers may see
  * @tenant_lock:  serialises additions to @tenants
  * @tenants:	  id -> &struct vtpm_tenant; entries are never removed
@@ -204,6 +205,41 @@ void vtpm_log_cut(struct vtpm_log_cut *cut)
 	spin_lock(&vlog.lock);
 	*cut = vlog.cut;
 	spin_unlock(&vlog.lock);
+}
+
+/**
+ * vtpm_log_cut_of() - a cut, and a tenant's commitment at that cut
+ * @cut:    out: the published cut
+ * @t:	    the tenant
+ * @commit: out: its records up to @cut (for the header of its view)
+ *
+ * Return: 0, or -EIO if the tenant's commitment could not be computed.
+ */
+int vtpm_log_cut_of(struct vtpm_log_cut *cut, const struct vtpm_tenant *t,
+		    struct vtpm_log_commit *commit)
+{
+	spin_lock(&vlog.lock);
+	*cut = vlog.cut;
+	*commit = t->commit;
+	spin_unlock(&vlog.lock);
+	return READ_ONCE(t->commit_err) ? -EIO : 0;
+}
+
+/**
+ * vtpm_log_commit_now() - a tenant's commitment at the writer's position
+ * @t:	    the tenant
+ * @commit: out: its records in every batch appended so far
+ *
+ * Only the mux's leader calls this, with no batch being appended: the
+ * quote it makes covers exactly those batches.
+ *
+ * Return: 0, or -EIO if the tenant's commitment could not be computed.
+ */
+int vtpm_log_commit_now(const struct vtpm_tenant *t,
+			struct vtpm_log_commit *commit)
+{
+	*commit = t->w_commit;
+	return t->commit_err ? -EIO : 0;
 }
 
 /* The writer's view; only the mux's leader calls these. */
@@ -427,6 +463,7 @@ int vtpm_log_append(const struct vtpm_krec *recs, const u8 *leaves, u32 n)
 {
 	u64 batch = vlog.cut.batches;
 	u32 bc = batch / VTPM_BATCH_CHUNK;
+	struct vtpm_tenant *t;
 	u32 i, j;
 
 	if (!n || n > VTPM_MAX_BATCH || bc >= vlog.nr_batch_chunks ||
@@ -459,11 +496,24 @@ int vtpm_log_append(const struct vtpm_krec *recs, const u8 *leaves, u32 n)
 		vlog.w_off += size;
 	}
 	vlog.batch_chunks[bc][batch % VTPM_BATCH_CHUNK] = n;
+	for (i = 0; i < n; i++) {
+		if (recs[i].tenant == VTPM_NO_TENANT)
+			continue;
+		t = vtpm_log_tenant(recs[i].tenant);
+		if (vtpm_commit_add(&t->w_commit, leaves + i * VTPM_LEAF_SIZE))
+			WRITE_ONCE(t->commit_err, true);
+	}
 
 	spin_lock(&vlog.lock);
 	vlog.cut.batches++;
 	vlog.cut.records += n;
 	vlog.cut.bytes = (u64)vlog.w_chunk * VTPM_CHUNK_SIZE + vlog.w_off;
+	for (i = 0; i < n; i++) {
+		if (recs[i].tenant == VTPM_NO_TENANT)
+			continue;
+		t = vtpm_log_tenant(recs[i].tenant);
+		t->commit = t->w_commit;
+	}
 	spin_unlock(&vlog.lock);
 	return 0;
 }
@@ -619,6 +669,7 @@ out:
  * struct vtpm_render - state of one vtpm_log_render() pass
  * @w:	    where it writes (a counting writer in the sizing pass)
  * @viewer: the tenant of a view or ASCII list, NULL for the full log
+ * @commit: a view's commitment (its header)
  * @ascii:  the ASCII list
  * @rec:    scratch: the decoded record
  * @body:   scratch: its body
@@ -627,6 +678,7 @@ out:
 struct vtpm_render {
 	struct tpm_wr w;
 	const struct vtpm_tenant *viewer;
+	const struct vtpm_log_commit *commit;
 	bool ascii;
 	struct vtpm_log_rec rec;
 	u8 body[VTPM_REC_MAX_BODY];
@@ -711,8 +763,10 @@ static int vtpm_render_pass(struct vtpm_render *rd,
 
 		for (i = 0; i < vlog.banks->nr; i++)
 			h.algs[i] = vlog.banks->bank[i].alg;
-		if (rd->viewer)
+		if (rd->viewer) {
 			memcpy(h.uuid, rd->viewer->uuid, VTPM_UUID_SIZE);
+			h.commit = *rd->commit;
+		}
 		vtpm_log_wr_header(&rd->w, &h);
 	}
 	for (batch = 0; batch < cut->batches; batch++) {
@@ -735,17 +789,21 @@ static int vtpm_render_pass(struct vtpm_render *rd,
 }
 
 void *vtpm_log_render(const struct vtpm_log_cut *cut,
-		      const struct vtpm_tenant *viewer, bool ascii,
+		      const struct vtpm_tenant *viewer,
+		      const struct vtpm_log_commit *commit, bool ascii,
 		      size_t *len)
 {
 	struct vtpm_render *rd;
 	void *buf = NULL;
 	int ret;
 
+	if (viewer && !ascii && !commit)
+		return ERR_PTR(-EINVAL);
 	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
 	if (!rd)
 		return ERR_PTR(-ENOMEM);
 	rd->viewer = viewer;
+	rd->commit = commit;
 	rd->ascii = ascii;
 	/* sizing pass: a writer without a buffer counts */
 	tpm_wr_init(&rd->w, NULL, SIZE_MAX);
@@ -767,4 +825,30 @@ void *vtpm_log_render(const struct vtpm_log_cut *cut,
 out:
 	kfree_sensitive(rd);
 	return buf ? buf : ERR_PTR(ret);
+}
+
+/**
+ * vtpm_log_render_now() - render the log at the cut published now
+ * @viewer: as for vtpm_log_render()
+ * @ascii:  as for vtpm_log_render()
+ * @cut:    out: the cut rendered
+ * @len:    out: the length rendered
+ *
+ * Return: as vtpm_log_render(), or ERR_PTR(-EIO) if @viewer's commitment
+ * could not be computed.
+ */
+void *vtpm_log_render_now(const struct vtpm_tenant *viewer, bool ascii,
+			  struct vtpm_log_cut *cut, size_t *len)
+{
+	struct vtpm_log_commit commit;
+	int ret;
+
+	if (!viewer) {
+		vtpm_log_cut(cut);
+		return vtpm_log_render(cut, NULL, NULL, ascii, len);
+	}
+	ret = vtpm_log_cut_of(cut, viewer, &commit);
+	if (ret)
+		return ERR_PTR(ret);
+	return vtpm_log_render(cut, viewer, &commit, ascii, len);
 }

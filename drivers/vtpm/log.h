@@ -21,6 +21,12 @@
  * @uuid:  its UUID
  * @tag:   its secret tag, in every leaf of its records
  * @label: its label
+ * @commit: its records in the log's published cut (under the log's cut
+ *	    lock: vtpm_log_cut_of())
+ * @w_commit: the same, as the writer (the mux's leader) appends; becomes
+ *	    @commit when the batch is published
+ * @commit_err: a hash of @w_commit failed: its views and attestations
+ *	    are refused (-EIO) rather than carry a wrong commitment
  */
 struct vtpm_tenant {
 	u32 id;
@@ -28,6 +34,9 @@ struct vtpm_tenant {
 	u8 uuid[VTPM_UUID_SIZE];
 	u8 tag[VTPM_TAG_SIZE];
 	char label[VTPM_LABEL_MAX + 1];
+	struct vtpm_log_commit commit;
+	struct vtpm_log_commit w_commit;
+	bool commit_err;
 };
 
 /**
@@ -84,6 +93,10 @@ int vtpm_log_encode(const struct vtpm_krec *r, u64 seq, u8 *body,
 
 /* Readers: */
 void vtpm_log_cut(struct vtpm_log_cut *cut);
+int vtpm_log_cut_of(struct vtpm_log_cut *cut, const struct vtpm_tenant *t,
+		    struct vtpm_log_commit *commit);
+int vtpm_log_commit_now(const struct vtpm_tenant *t,
+			struct vtpm_log_commit *commit);
 u32 vtpm_log_max_entries(void);
 const u8 *vtpm_log_id(void);
 
@@ -94,11 +107,16 @@ int vtpm_log_walk(const struct vtpm_log_cut *cut,
 
 /*
  * Serialise the log as it was at @cut: the full log (@viewer NULL), the
- * view of @viewer, or @viewer's ASCII list (@ascii).  Returns a kvmalloc'ed
- * buffer (kvfree() it) and its length in @len, or an ERR_PTR.
+ * view of @viewer, whose header carries @commit (@viewer's commitment at
+ * @cut), or @viewer's ASCII list (@ascii).  Returns a kvmalloc'ed buffer
+ * (kvfree() it) and its length in @len, or an ERR_PTR.
  */
 void *vtpm_log_render(const struct vtpm_log_cut *cut,
-		      const struct vtpm_tenant *viewer, bool ascii,
+		      const struct vtpm_tenant *viewer,
+		      const struct vtpm_log_commit *commit, bool ascii,
 		      size_t *len);
+/* The same at the cut published now (returned in @cut). */
+void *vtpm_log_render_now(const struct vtpm_tenant *viewer, bool ascii,
+			  struct vtpm_log_cut *cut, size_t *len);
 
 #endif /* _VTPM_LOG_H */

@@ -46,8 +46,7 @@ static int vtpm_secfs_render(struct file *file,
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
-	vtpm_log_cut(&cut);
-	b->data = vtpm_log_render(&cut, viewer, ascii, &b->len);
+	b->data = vtpm_log_render_now(viewer, ascii, &cut, &b->len);
 	if (IS_ERR(b->data)) {
 		int ret = PTR_ERR(b->data);
 

@@ -107,6 +107,12 @@ say "Attacks the verifier rejects"
 echo "-- a tampered bundle (a digest of bob's own record changed):"
 "$tamper" $V/bob.bundle /tmp/tampered.bundle modify-own
 "$verify" --bundle /tmp/tampered.bundle --ak $V/ak.pem --nonce "$nonce" --uuid "$bob_uuid" || echo "(exit $?)"
+echo "-- a relay hides one of bob's own measurements (his EXTEND shown as a leaf; the view still replays to the PCR):"
+"$tamper" $V/bob.bundle /tmp/hidden.bundle hide-own extend
+"$verify" --bundle /tmp/hidden.bundle --ak $V/ak.pem --nonce "$nonce" --uuid "$bob_uuid" || echo "(exit $?)"
+echo "-- ... and rewrites the view's commitment to match:"
+"$tamper" $V/bob.bundle /tmp/recommitted.bundle hide-own-recommit extend
+"$verify" --bundle /tmp/recommitted.bundle --ak $V/ak.pem --nonce "$nonce" --uuid "$bob_uuid" || echo "(exit $?)"
 echo "-- the honest bundle against another nonce (a replayed, stale bundle):"
 "$verify" --bundle $V/bob.bundle --ak $V/ak.pem --nonce "$(openssl rand -hex 20)" --uuid "$bob_uuid" || echo "(exit $?)"
 echo "-- carol's bundle presented as bob's:"

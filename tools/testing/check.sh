@@ -91,6 +91,9 @@ step "selftests build with -Wall -Wextra -Werror" selftests.log make -s selftest
 
 tap unit unit.log tools/testing/unit/test_engine
 tap mlog mlog.log tools/testing/unit/test_mlog
+# the log's test vectors, by an implementation of log-format.md in Python
+step "log-format.md and test_mlog.c carry mkvectors.py's vectors" vectors.log \
+	make -s -C tools/testing/unit vectors
 tap merkle merkle.log tools/testing/unit/test_merkle
 tap tpmkey tpmkey.log tools/testing/unit/test_tpmkey tools/testing/unit/vectors
 tap mirror mirror.log tools/testing/unit/test_mirror

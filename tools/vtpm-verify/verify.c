@@ -346,6 +346,29 @@ static int vv_view(struct vv_ctx *c)
 	if (!t)
 		return vv_fail(res, VTPM_VERIFY_INPUT, VTPM_CHECK_VIEW,
 			       "view: out of memory");
+	/*
+	 * A view, before anything is replayed: a full log swapped in by a
+	 * relay could hold any number of instances in the clear, and its
+	 * replay cost grows with them.  A view shows one instance only.
+	 */
+	{
+		struct vtpm_log_header h;
+		struct vtpm_banks banks = { 0 };
+		const char *why;
+		size_t off;
+		struct tpm_rd rd;
+
+		tpm_rd_init(&rd, b->view, b->view_len);
+		if (!vtpm_log_rd_header(&rd, &h, &banks, &why, &off) &&
+		    h.kind != VTPM_LOG_VIEW) {
+			free(t);
+			vv_uuid_format(b->uuid, want);
+			return vv_fail(res, VTPM_VERIFY_UNTRUSTED,
+				       VTPM_CHECK_VIEW,
+				       "view: a full log, not a view of instance %s",
+				       want);
+		}
+	}
 	memcpy(r->uuid, b->uuid, VTPM_UUID_SIZE);
 	r->tenant = t;
 	r->on_record = vv_on_record;
@@ -415,7 +438,8 @@ static int vv_merkle(struct vv_ctx *c)
 	int ret;
 
 	ret = vtpm_attest_value(res->genesis.log_id, b->batches, b->uuid,
-				b->nonce, b->nonce_len, value);
+				&c->replay->hdr.commit, b->nonce, b->nonce_len,
+				value);
 	if (ret)
 		return vv_fail(res, VTPM_VERIFY_INPUT, VTPM_CHECK_MERKLE,
 			       "Merkle proof: cannot compute the request value (%d)",

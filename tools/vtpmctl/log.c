@@ -342,43 +342,13 @@ static int walk_fail(struct walk *w, size_t off, const char *why)
 	return -EINVAL;
 }
 
+/* The header, by the one reader of headers there is (lib/mlog.c). */
 static int walk_header(struct walk *w, struct tpm_rd *rd)
 {
-	struct vtpm_log_header *h = &w->hdr;
-	const u8 *p;
-	u32 i;
-
-	memset(h, 0, sizeof(*h));
+	memset(&w->hdr, 0, sizeof(w->hdr));
 	memset(&w->banks, 0, sizeof(w->banks));
-	p = tpm_rd_bytes(rd, VTPM_LOG_MAGIC_SIZE);
-	if (!p || memcmp(p, VTPM_LOG_MAGIC, VTPM_LOG_MAGIC_SIZE))
-		return walk_fail(w, 0, "not a mapping log (bad magic)");
-	if (tpm_rd_u16(rd) != VTPM_LOG_VERSION && !rd->err)
-		return walk_fail(w, rd->pos - 2, "unsupported log version");
-	h->kind = tpm_rd_u16(rd);
-	if (h->kind != VTPM_LOG_FULL && h->kind != VTPM_LOG_VIEW && !rd->err)
-		return walk_fail(w, rd->pos - 2, "unknown log kind");
-	h->hw_pcr = tpm_rd_u32(rd);
-	h->nr_banks = tpm_rd_u8(rd);
-	if ((!h->nr_banks || h->nr_banks > VTPM_MAX_BANKS) && !rd->err)
-		return walk_fail(w, rd->pos - 1, "bad number of banks");
-	for (i = 0; i < h->nr_banks && !rd->err; i++) {
-		h->algs[i] = tpm_rd_u16(rd);
-		if (!rd->err && vtpm_banks_add(&w->banks, h->algs[i]))
-			return walk_fail(w, rd->pos - 2,
-					 "unknown or repeated bank");
-	}
-	p = tpm_rd_bytes(rd, VTPM_UUID_SIZE);
-	if (p)
-		memcpy(h->uuid, p, VTPM_UUID_SIZE);
-	h->first_batch = tpm_rd_u64(rd);
-	h->nr_batches = tpm_rd_u64(rd);
-	if (rd->err)
-		return walk_fail(w, rd->pos, "header truncated");
-	if (h->hw_pcr >= VTPM_NUM_PCRS)
-		return walk_fail(w, VTPM_LOG_MAGIC_SIZE + 4,
-				 "hardware PCR out of range");
-	return 0;
+	return vtpm_log_rd_header(rd, &w->hdr, &w->banks, &w->why, &w->off) ?
+	       -EINVAL : 0;
 }
 
 /* Read one entry at @rd: form, and the leaf or salt, tag and body. */
@@ -708,7 +678,7 @@ static int print_entry(struct walk *w, const struct vtpm_log_rec *r,
 	}
 	if (r->type == VTPM_REC_CREATE && !inst_find(pc, r->uuid) &&
 	    inst_add(pc, r->uuid, r->create.index))
-		return walk_fail(w, 0, "out of memory");
+		return -ENOMEM;
 	if (pc->filter && memcmp(r->uuid, pc->filter, VTPM_UUID_SIZE))
 		return 0;
 
@@ -836,31 +806,34 @@ static int log_print(const struct log_args *a, const struct blob *b)
 			errmsg("log: %s", strerror(ENOMEM));
 		goto out;
 	}
-	/* count, so that the header line can come first */
+	/*
+	 * The walk prints as far as the log goes; the replay alone judges
+	 * it (one set of rules: lib/mlog.c), also where the walk stops.
+	 */
+	ret = replay(r, b);
 	w->log = b->p;
 	w->len = b->len;
-	walk_log(w);
-	if (!w->hdr_ok) {
-		errmsg("log: %s is malformed: offset %zu: %s", log_name(a),
-		       w->off, w->why);
-		goto out;
-	}
+	walk_log(w);	/* count, so that the header line can come first */
+	if (!w->hdr_ok)
+		goto judge;
 	print_header(w);
 
 	if (a->have_uuid && w->hdr.kind == VTPM_LOG_FULL)
 		pc->filter = a->uuid;
 	w->fn = print_entry;
 	w->ctx = pc;
-	ret = walk_log(w);
-	if (ret) {
-		errmsg("log: %s is malformed: offset %zu: %s", log_name(a),
-		       w->off, w->why ?: strerror(-ret));
+	if (walk_log(w) == -ENOMEM) {
+		errmsg("log: %s", strerror(ENOMEM));
 		goto out;
 	}
-	/* the walk keeps within bounds; the replay checks every rule */
-	ret = replay(r, b);
+judge:
 	if (ret) {
 		replay_error(log_name(a), r, ret);
+		goto out;
+	}
+	if (w->why) {
+		errmsg("log: internal error: %s replays, but its walk stops at offset %zu: %s",
+		       log_name(a), w->off, w->why);
 		goto out;
 	}
 	status = EXIT_SUCCESS;

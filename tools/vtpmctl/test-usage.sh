@@ -201,7 +201,7 @@ full=$tmp/full.log
 view=$tmp/view1.log
 testdata=$(dirname "$0")/testdata
 for f in full.log view1.log abort-full.log abort-view0.log tpm-full-17 \
-	 tpm-full-16 tpm-abort-10; do
+	 tpm-full-16 tpm-abort-10 view1-hidden.log; do
 	base64 -d "$testdata/$f.b64" >"$tmp/$f" || {
 		echo "Bail out! cannot decode $testdata/$f.b64"
 		exit 1
@@ -226,9 +226,36 @@ printf 'VTPMLOG\0' >"$tmp/magic-only.log"
 
 t "log --file: missing file"	1 "cannot read $tmp/nofile: No such file or directory" \
 	log --file "$tmp/nofile"
-t "log --file: empty file"	1 'not a mapping log (bad magic)'	log --file /dev/null
-t "log --file -: empty input"	1 'standard input is malformed: offset 0: not a mapping log' \
+t "log --file: empty file"	1 '/dev/null does not replay: offset 0: header truncated (malformed)' \
+	log --file /dev/null
+t "log --file -: empty input"	1 'standard input does not replay: offset 0: header truncated' \
 	log --file -
+printf 'VTPMLOX\0\0\2' >"$tmp/bad-magic.log"
+t "log --file: bad magic"	1 'does not replay: offset 0: bad magic (malformed)' \
+	log --file "$tmp/bad-magic.log"
+patch_byte "$full" 9 001 >"$tmp/v1.log"	# log format version 1
+t "log --file: version 1"	1 'offset 8: log version 1 (views without their instance.s commitment) is no longer supported' \
+	log --file "$tmp/v1.log"
+patch_byte "$full" 15 030 >"$tmp/pcr24.log"	# hw_pcr 24
+t "log --file: hardware PCR 24"	1 'offset 12: hardware PCR out of range (malformed)' \
+	log --file "$tmp/pcr24.log"
+t "log --check --file: hardware PCR 24" 1 'offset 12: hardware PCR out of range (malformed)' \
+	log --check --file "$tmp/pcr24.log"
+t "log --check --file: a view hides its own EXTEND" 1 'does not replay: offset 57: the view hides records of its instance' \
+	log --check --tpm "$(tpm tpm-full-17)" --file "$tmp/view1-hidden.log"
+# printing goes as far as the log does, and the replay then judges it
+"$VTPMCTL" log --file "$tmp/view1-hidden.log" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+n=$((n + 1))
+if [ $rc -eq 1 ] && grep -q '^10 10 extend vtpm1/' "$tmp/out" &&
+   ! grep -q ' extend vtpm1/.* 16 ' "$tmp/out" &&
+   grep -q 'offset 57: the view hides records of its instance' "$tmp/err"; then
+	echo "ok $n - log --file: a view that hides its own EXTEND prints, then fails"
+else
+	echo "not ok $n - log --file: a view that hides its own EXTEND prints, then fails (exit $rc)"
+	sed 's/^/#   /' "$tmp/err"
+	failed=$((failed + 1))
+fi
 t "log --file: only the magic"	1 'header truncated'	log --file "$tmp/magic-only.log"
 t "log --file: unknown kind"	1 'offset 10: unknown log kind' log --file "$tmp/bad-kind.log"
 t "log --check --file: not a log" 1 'does not replay: offset 0: header truncated' \

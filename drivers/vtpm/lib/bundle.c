@@ -10,25 +10,30 @@
  * @log_id:    the log's id (its genesis record)
  * @batches:   the log position quoted
  * @uuid:      the instance
+ * @commit:    its records in batches 0..@batches-1 (the view's header)
  * @nonce:     the verifier's nonce
  * @nonce_len: its length, 1..VTPM_NONCE_MAX
  * @value:     out: VTPM_MERKLE_HASH_SIZE bytes
  *
- * SHA-256("vtpm-mux attest v1" || log_id || u64 batches || uuid ||
- * u8 nonce_len || nonce): a leaf of the Merkle tree whose root is the
- * quote's qualifyingData.
+ * SHA-256("vtpm-mux attest v2" || log_id || u64 batches || uuid ||
+ * u64 records || chain || u8 nonce_len || nonce): a leaf of the Merkle
+ * tree whose root is the quote's qualifyingData.  Through @commit the
+ * quote proves which records of the instance exist up to the cut.
  *
  * Return: 0, -EINVAL for a bad @nonce_len, or the hash's error.
  */
 int vtpm_attest_value(const u8 *log_id, u64 batches, const u8 *uuid,
-		      const u8 *nonce, u8 nonce_len, u8 *value)
+		      const struct vtpm_log_commit *commit, const u8 *nonce,
+		      u8 nonce_len, u8 *value)
 {
-	u8 be_batches[8], len = nonce_len;
+	u8 be_batches[8], be_records[8], len = nonce_len;
 	const struct vtpm_iov iov[] = {
 		{ VTPM_ATTEST_DOMAIN, sizeof(VTPM_ATTEST_DOMAIN) - 1 },
 		{ log_id, VTPM_LOG_ID_SIZE },
 		{ be_batches, sizeof(be_batches) },
 		{ uuid, VTPM_UUID_SIZE },
+		{ be_records, sizeof(be_records) },
+		{ commit->chain, VTPM_LEAF_SIZE },
 		{ &len, 1 },
 		{ nonce, nonce_len },
 	};
@@ -36,6 +41,7 @@ int vtpm_attest_value(const u8 *log_id, u64 batches, const u8 *uuid,
 	if (!nonce_len || nonce_len > VTPM_NONCE_MAX)
 		return -EINVAL;
 	put_unaligned_be64(batches, be_batches);
+	put_unaligned_be64(commit->records, be_records);
 	return vtpm_plat_hashv(VTPM_ALG_SHA256, iov, ARRAY_SIZE(iov), value);
 }
 
@@ -125,7 +131,7 @@ static int vtpm_bundle_fail(const struct tpm_rd *r, size_t at,
  * Checks the structure only (Documentation/attestation.md, "The bundle"):
  * what the fields mean is the verifier's business.
  *
- * Return: 0, -EBADMSG if @buf does not start with the magic and version,
+ * Return: 0, -EBADMSG if @buf does not start with the magic,
  * or -EINVAL.
  */
 int vtpm_bundle_parse(const u8 *buf, size_t len, struct vtpm_bundle *b,
@@ -140,12 +146,23 @@ int vtpm_bundle_parse(const u8 *buf, size_t len, struct vtpm_bundle *b,
 	memset(b, 0, sizeof(*b));
 	tpm_rd_init(&r, buf, len);
 	p = tpm_rd_bytes(&r, VTPM_BUNDLE_MAGIC_SIZE);
-	if (r.err || memcmp(p, VTPM_BUNDLE_MAGIC, VTPM_BUNDLE_MAGIC_SIZE) ||
-	    tpm_rd_u16(&r) != VTPM_BUNDLE_VERSION || r.err) {
-		*why = "not a vtpm-mux bundle (magic or version)";
+	if (r.err || memcmp(p, VTPM_BUNDLE_MAGIC, VTPM_BUNDLE_MAGIC_SIZE)) {
+		*why = "not a vtpm-mux bundle (magic)";
 		*err_offset = 0;
 		return -EBADMSG;
 	}
+	at = r.pos;
+	n = tpm_rd_u16(&r);
+	if (r.err)
+		return vtpm_bundle_fail(&r, at, "bundle truncated", why,
+					err_offset);
+	if (n == 1)
+		return vtpm_bundle_fail(&r, at,
+					"bundle version 1 (no commitment to the instance's records) is no longer accepted",
+					why, err_offset);
+	if (n != VTPM_BUNDLE_VERSION)
+		return vtpm_bundle_fail(&r, at, "unsupported bundle version",
+					why, err_offset);
 	at = r.pos;
 	if (tpm_rd_u16(&r) || r.err)
 		return vtpm_bundle_fail(&r, at, "reserved field not zero", why,

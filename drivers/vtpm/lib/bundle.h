@@ -14,11 +14,11 @@
 
 #define VTPM_BUNDLE_MAGIC	"VTPMATT"	/* 8 bytes with the NUL */
 #define VTPM_BUNDLE_MAGIC_SIZE	8
-#define VTPM_BUNDLE_VERSION	1
+#define VTPM_BUNDLE_VERSION	2	/* 2: the request value commits to the instance */
 #define VTPM_NONCE_MAX		64
 #define VTPM_ATTEST_MAX		1024	/* TPMS_ATTEST and TPMT_SIGNATURE */
 #define VTPM_LOG_ID_SIZE	16
-#define VTPM_ATTEST_DOMAIN	"vtpm-mux attest v1"	/* 18 bytes */
+#define VTPM_ATTEST_DOMAIN	"vtpm-mux attest v2"	/* 18 bytes */
 
 /**
  * struct vtpm_bundle - a bundle's fields
@@ -55,7 +55,8 @@ struct vtpm_bundle {
 };
 
 int vtpm_attest_value(const u8 *log_id, u64 batches, const u8 *uuid,
-		      const u8 *nonce, u8 nonce_len, u8 *value);
+		      const struct vtpm_log_commit *commit, const u8 *nonce,
+		      u8 nonce_len, u8 *value);
 size_t vtpm_bundle_size(const struct vtpm_bundle *b);
 size_t vtpm_bundle_write(const struct vtpm_bundle *b, u8 *buf, size_t cap);
 int vtpm_bundle_parse(const u8 *buf, size_t len, struct vtpm_bundle *b,

@@ -99,6 +99,9 @@ static const char *vtpm_rec_bad(const struct vtpm_log_rec *r, size_t *off)
 	x += 2;		/* xlen: x starts here */
 	switch (r->type) {
 	case VTPM_REC_GENESIS:
+		*off = x;
+		if (r->genesis.hw_pcr >= VTPM_NUM_PCRS)
+			return "hardware PCR out of range";
 		*off = x + 4;
 		if (!r->genesis.nr_banks || r->genesis.nr_banks > VTPM_MAX_BANKS)
 			return "bad number of banks";
@@ -500,6 +503,32 @@ int vtpm_pcr_extend_value(u16 alg, u8 *pcr, const u8 *digest)
 }
 
 /**
+ * vtpm_commit_add() - one more record in an instance's commitment
+ * @c:	  the commitment; @c->chain becomes
+ *	  SHA-256(VTPM_CHAIN_DOMAIN || @c->chain || @leaf), @c->records + 1
+ * @leaf: the record's leaf
+ *
+ * Return: 0 or the hash's error (then @c is unchanged).
+ */
+int vtpm_commit_add(struct vtpm_log_commit *c, const u8 *leaf)
+{
+	u8 out[VTPM_LEAF_SIZE];
+	const struct vtpm_iov iov[] = {
+		{ VTPM_CHAIN_DOMAIN, sizeof(VTPM_CHAIN_DOMAIN) - 1 },
+		{ c->chain, VTPM_LEAF_SIZE },
+		{ leaf, VTPM_LEAF_SIZE },
+	};
+	int ret;
+
+	ret = vtpm_plat_hashv(VTPM_ALG_SHA256, iov, ARRAY_SIZE(iov), out);
+	if (ret)
+		return ret;
+	memcpy(c->chain, out, VTPM_LEAF_SIZE);
+	c->records++;
+	return 0;
+}
+
+/**
  * vtpm_log_wr_header() - write the header of a serialised log
  * @w: the writer
  * @h: the header (@h->nr_banks 1..VTPM_MAX_BANKS, else @w->err is set)
@@ -522,6 +551,10 @@ void vtpm_log_wr_header(struct tpm_wr *w, const struct vtpm_log_header *h)
 	tpm_wr_bytes(w, h->uuid, VTPM_UUID_SIZE);
 	tpm_wr_u64(w, h->first_batch);
 	tpm_wr_u64(w, h->nr_batches);
+	if (h->kind == VTPM_LOG_VIEW) {
+		tpm_wr_u64(w, h->commit.records);
+		tpm_wr_bytes(w, h->commit.chain, VTPM_LEAF_SIZE);
+	}
 }
 
 /**
@@ -759,34 +792,65 @@ static int vtpm_replay_fail(struct vtpm_replay *r, int err, size_t off,
 	return err;
 }
 
-static int vtpm_replay_header(struct vtpm_replay *r, struct tpm_rd *rd)
+static int vtpm_hdr_fail(const char **why, size_t *off, int err, size_t at,
+			 const char *reason)
 {
-	struct vtpm_log_header *h = &r->hdr;
+	*why = reason;
+	*off = at;
+	return err;
+}
+
+/**
+ * vtpm_log_rd_header() - read and check the header of a serialised log
+ * @rd:	   the reader, at the log's first byte; after the header on success
+ * @h:	   out: the header
+ * @banks: out: the banks of @h->algs (vtpm_banks_add(); zero it first)
+ * @why:   out: on failure, the reason (a static string)
+ * @off:   out: on failure, the offset of the offending field
+ *
+ * Rule 1 of Documentation/log-format.md, "Replay": the one place that
+ * decides whether a header is valid, for vtpm_log_replay() and for tools
+ * that walk a log themselves.
+ *
+ * Return: 0, -EINVAL (malformed) or -EBADMSG (first_batch not 0, no
+ * batches).
+ */
+int vtpm_log_rd_header(struct tpm_rd *rd, struct vtpm_log_header *h,
+		       struct vtpm_banks *banks, const char **why, size_t *off)
+{
 	const u8 *p;
 	size_t at;
 	u32 i;
 
 	p = tpm_rd_bytes(rd, VTPM_LOG_MAGIC_SIZE);
 	if (p && memcmp(p, VTPM_LOG_MAGIC, VTPM_LOG_MAGIC_SIZE))
-		return vtpm_replay_fail(r, -EINVAL, 0, "bad magic");
+		return vtpm_hdr_fail(why, off, -EINVAL, 0, "bad magic");
 	at = rd->pos;
-	if (tpm_rd_u16(rd) != VTPM_LOG_VERSION && !rd->err)
-		return vtpm_replay_fail(r, -EINVAL, at,
+	i = tpm_rd_u16(rd);
+	if (i == 1 && !rd->err)
+		return vtpm_hdr_fail(why, off, -EINVAL, at,
+					"log version 1 (views without their instance's commitment) is no longer supported");
+	if (i != VTPM_LOG_VERSION && !rd->err)
+		return vtpm_hdr_fail(why, off, -EINVAL, at,
 					"unsupported log version");
 	at = rd->pos;
 	h->kind = tpm_rd_u16(rd);
 	if (h->kind != VTPM_LOG_FULL && h->kind != VTPM_LOG_VIEW && !rd->err)
-		return vtpm_replay_fail(r, -EINVAL, at, "unknown log kind");
+		return vtpm_hdr_fail(why, off, -EINVAL, at, "unknown log kind");
+	at = rd->pos;
 	h->hw_pcr = tpm_rd_u32(rd);
+	if (h->hw_pcr >= VTPM_NUM_PCRS && !rd->err)
+		return vtpm_hdr_fail(why, off, -EINVAL, at,
+					"hardware PCR out of range");
 	at = rd->pos;
 	h->nr_banks = tpm_rd_u8(rd);
 	if ((!h->nr_banks || h->nr_banks > VTPM_MAX_BANKS) && !rd->err)
-		return vtpm_replay_fail(r, -EINVAL, at, "bad number of banks");
+		return vtpm_hdr_fail(why, off, -EINVAL, at, "bad number of banks");
 	for (i = 0; i < h->nr_banks && !rd->err; i++) {
 		at = rd->pos;
 		h->algs[i] = tpm_rd_u16(rd);
-		if (!rd->err && vtpm_banks_add(&r->banks, h->algs[i]))
-			return vtpm_replay_fail(r, -EINVAL, at,
+		if (!rd->err && vtpm_banks_add(banks, h->algs[i]))
+			return vtpm_hdr_fail(why, off, -EINVAL, at,
 						"unknown or repeated bank");
 	}
 	at = rd->pos;
@@ -795,24 +859,43 @@ static int vtpm_replay_header(struct vtpm_replay *r, struct tpm_rd *rd)
 		memcpy(h->uuid, p, VTPM_UUID_SIZE);
 		if (h->kind == VTPM_LOG_FULL &&
 		    !vtpm_is_zero(h->uuid, VTPM_UUID_SIZE))
-			return vtpm_replay_fail(r, -EINVAL, at,
+			return vtpm_hdr_fail(why, off, -EINVAL, at,
 						"a full log with an instance uuid");
 		if (h->kind == VTPM_LOG_VIEW &&
 		    vtpm_is_zero(h->uuid, VTPM_UUID_SIZE))
-			return vtpm_replay_fail(r, -EINVAL, at,
+			return vtpm_hdr_fail(why, off, -EINVAL, at,
 						"a view without an instance uuid");
 	}
 	at = rd->pos;
 	h->first_batch = tpm_rd_u64(rd);
 	if (h->first_batch && !rd->err)
-		return vtpm_replay_fail(r, -EBADMSG, at,
+		return vtpm_hdr_fail(why, off, -EBADMSG, at,
 					"the first batch is not batch 0");
 	at = rd->pos;
 	h->nr_batches = tpm_rd_u64(rd);
+	if (h->kind == VTPM_LOG_VIEW) {
+		h->commit.records = tpm_rd_u64(rd);
+		p = tpm_rd_bytes(rd, VTPM_LEAF_SIZE);
+		if (p)
+			memcpy(h->commit.chain, p, VTPM_LEAF_SIZE);
+	}
 	if (rd->err)
-		return vtpm_replay_fail(r, -EINVAL, rd->pos, "header truncated");
+		return vtpm_hdr_fail(why, off, -EINVAL, rd->pos, "header truncated");
 	if (!h->nr_batches)
-		return vtpm_replay_fail(r, -EBADMSG, at, "no genesis batch");
+		return vtpm_hdr_fail(why, off, -EBADMSG, at, "no genesis batch");
+	return 0;
+}
+
+static int vtpm_replay_header(struct vtpm_replay *r, struct tpm_rd *rd)
+{
+	int ret;
+
+	ret = vtpm_log_rd_header(rd, &r->hdr, &r->banks, &r->why,
+				 &r->err_offset);
+	if (ret)
+		return ret;
+	memcpy(r->commit_uuid, r->hdr.kind == VTPM_LOG_VIEW ? r->hdr.uuid :
+	       r->uuid, VTPM_UUID_SIZE);
 	return 0;
 }
 
@@ -936,7 +1019,7 @@ static bool vtpm_is_abort_leaf(const u8 *leaf, u64 seq, u64 batch)
 	u8 body[VTPM_REC_OFF_ABORT + 8], mine[VTPM_LEAF_SIZE];
 
 	memset(body, 0, sizeof(body));
-	body[0] = VTPM_LOG_VERSION;
+	body[0] = VTPM_REC_VERSION;
 	body[VTPM_REC_OFF_TYPE] = VTPM_REC_ABORT;
 	put_unaligned_be32(seq >> 32, body + 2);
 	put_unaligned_be32((u32)seq, body + 6);
@@ -1217,6 +1300,9 @@ static int vtpm_replay_check_batch(struct vtpm_replay *r, struct tpm_rd *rd,
 		if (ret)
 			return ret;
 		ret = vtpm_rec_leaf(salt, tag, body, blen, r->leaves[i]);
+		if (!ret && !vtpm_rec_is_global(r->rec.type) &&
+		    !memcmp(r->rec.uuid, r->commit_uuid, VTPM_UUID_SIZE))
+			ret = vtpm_commit_add(&r->commit, r->leaves[i]);
 		if (ret)
 			return vtpm_replay_fail(r, ret, at.entry,
 						"hash failed");
@@ -1325,6 +1411,29 @@ static int vtpm_replay_apply_batch(struct vtpm_replay *r, const u8 *log,
 }
 
 /*
+ * Rule 9: a view's clear records of its instance are exactly those its
+ * header commits to (@hdr_end: the offset just after the header).
+ */
+static int vtpm_replay_commit(struct vtpm_replay *r, size_t hdr_end)
+{
+	const struct vtpm_log_commit *want = &r->hdr.commit;
+	size_t at = hdr_end - VTPM_LEAF_SIZE - 8;
+
+	if (r->hdr.kind != VTPM_LOG_VIEW)
+		return 0;
+	if (r->commit.records < want->records)
+		return vtpm_replay_fail(r, -EBADMSG, at,
+					"the view hides records of its instance: it shows fewer than its header commits to");
+	if (r->commit.records > want->records)
+		return vtpm_replay_fail(r, -EBADMSG, at,
+					"the view shows more records of its instance than its header commits to");
+	if (memcmp(r->commit.chain, want->chain, VTPM_LEAF_SIZE))
+		return vtpm_replay_fail(r, -EBADMSG, at + 8,
+					"the view's records of its instance are not those its header commits to");
+	return 0;
+}
+
+/*
  * The sets of the instance cache for a log of @len bytes: a way for every
  * 100 bytes, the least a CREATE record takes; at most 2^18 sets.
  */
@@ -1374,6 +1483,7 @@ int vtpm_log_replay(const u8 *log, size_t len, struct vtpm_replay *r)
 	r->found = false;
 	r->destroyed = false;
 	r->tenant_records = 0;
+	memset(&r->commit, 0, sizeof(r->commit));
 	r->err_offset = 0;
 	r->why = NULL;
 	/* a new table, or the generations wrapped: clear it once */
@@ -1415,5 +1525,5 @@ int vtpm_log_replay(const u8 *log, size_t len, struct vtpm_replay *r)
 	if (tpm_rd_left(&rd))
 		return vtpm_replay_fail(r, -EINVAL, rd.pos,
 					"bytes after the last batch");
-	return 0;
+	return vtpm_replay_commit(r, from);
 }

@@ -12,7 +12,7 @@
 #include "engine.h"
 #include "marshal.h"
 
-#define VTPM_LOG_VERSION	1
+#define VTPM_LOG_VERSION	2	/* 2: views commit to their instance */
 #define VTPM_LOG_MAGIC		"VTPMLOG"	/* 8 bytes with the NUL */
 #define VTPM_LOG_MAGIC_SIZE	8
 #define VTPM_LOG_HASH_ALG	VTPM_ALG_SHA256	/* leaves */
@@ -29,6 +29,7 @@
 #define VTPM_LEAF_DOMAIN	"vtpm-mux leaf v1"	/* 16 bytes */
 #define VTPM_BATCH_DOMAIN	"vtpm-mux batch v1"	/* 17 bytes */
 #define VTPM_SALT_DOMAIN	"vtpm-mux salt v1"	/* 16 bytes */
+#define VTPM_CHAIN_DOMAIN	"vtpm-mux chain v1"	/* 17 bytes */
 
 /**
  * enum vtpm_rec_type - what a record says
@@ -145,6 +146,24 @@ int vtpm_batch_digest(u16 alg, u64 batch, const u8 *leaves, u32 n, u8 *out);
 /* H_alg(pcr || digest) into @pcr, the hardware extend; 0 or -errno */
 int vtpm_pcr_extend_value(u16 alg, u8 *pcr, const u8 *digest);
 
+/**
+ * struct vtpm_log_commit - what an instance has in the log up to a cut
+ * @records: number of its records (applied or not, CREATE and DESTROY too)
+ * @chain:   the hash chain over their leaves in log order: all zero for
+ *	     none, then SHA-256(VTPM_CHAIN_DOMAIN || chain || leaf) for each
+ *
+ * A view carries its instance's commitment in its header, and an
+ * attestation request value commits to it: whoever relays a view cannot
+ * show one of the instance's own records as a leaf without replay noticing.
+ */
+struct vtpm_log_commit {
+	u64 records;
+	u8 chain[VTPM_LEAF_SIZE];
+};
+
+/* @c followed by one more record of its instance, whose leaf is @leaf */
+int vtpm_commit_add(struct vtpm_log_commit *c, const u8 *leaf);
+
 /*
  * The serialised log (full, or a view of one instance).  Writers append to
  * a &struct tpm_wr (w->err set when it overflows).
@@ -168,6 +187,8 @@ enum vtpm_entry_form {
  * @uuid:	VIEW: the instance it is cut for; FULL: zero
  * @first_batch: number of the first batch in the log (0)
  * @nr_batches: number of batches that follow
+ * @commit:	VIEW: its instance's records in those batches (not written
+ *		for a FULL log)
  */
 struct vtpm_log_header {
 	u16 kind;
@@ -177,9 +198,12 @@ struct vtpm_log_header {
 	u8 uuid[VTPM_UUID_SIZE];
 	u64 first_batch;
 	u64 nr_batches;
+	struct vtpm_log_commit commit;
 };
 
 void vtpm_log_wr_header(struct tpm_wr *w, const struct vtpm_log_header *h);
+int vtpm_log_rd_header(struct tpm_rd *rd, struct vtpm_log_header *h,
+		       struct vtpm_banks *banks, const char **why, size_t *off);
 void vtpm_log_wr_batch(struct tpm_wr *w, u64 batch, u32 nr_entries);
 void vtpm_log_wr_leaf(struct tpm_wr *w, const u8 *leaf);
 void vtpm_log_wr_clear(struct tpm_wr *w, const u8 *salt, const u8 *tag,
@@ -242,6 +266,9 @@ struct vtpm_replay_set {
  * @found:	 out: the instance's CREATE record was in the log
  * @destroyed:	 out: and its DESTROY record
  * @tenant_records: out: the instance's records applied
+ * @commit:	 out: the commitment of the view's instance (a view) or of
+ *		 @uuid (a full log) computed from its clear records; a view
+ *		 whose header commits to anything else is refused
  * @on_record:	 in: NULL, or called for every clear record in log order
  *		 (after the leaf was checked), with @ctx; applied is false for
  *		 records of aborted batches; a non-zero return stops replay
@@ -252,7 +279,7 @@ struct vtpm_replay_set {
  * @err_offset:	 out: on failure, offset in the log of the offending byte
  * @why:	 out: on failure, a short English reason (static string)
  *
- * The rest is vtpm_log_replay()'s working memory (about 17 KiB in all:
+ * The rest is vtpm_log_replay()'s working memory (about 19 KiB in all:
  * allocate the structure rather than putting it on a kernel stack).
  */
 struct vtpm_replay {
@@ -269,6 +296,7 @@ struct vtpm_replay {
 	bool found;
 	bool destroyed;
 	u64 tenant_records;
+	struct vtpm_log_commit commit;
 	int (*on_record)(void *ctx, const struct vtpm_log_rec *r,
 			 const u8 *leaf, u64 batch, bool applied);
 	void *ctx;
@@ -277,6 +305,7 @@ struct vtpm_replay {
 	size_t err_offset;
 	const char *why;
 	/* private: */
+	u8 commit_uuid[VTPM_UUID_SIZE];
 	struct vtpm_log_rec rec;
 	u8 leaves[VTPM_MAX_BATCH][VTPM_LEAF_SIZE];
 	struct vtpm_replay_set set_buf[VTPM_REPLAY_SETS];
