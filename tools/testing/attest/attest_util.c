@@ -28,7 +28,7 @@ int tview_parse(const u8 *p, size_t len, struct tview *v, const char **why)
 		*why = "not a serialised log (magic)";
 		return -EINVAL;
 	}
-	tpm_rd_u16(&rd);	/* version */
+	v->version = tpm_rd_u16(&rd);
 	v->hdr.kind = tpm_rd_u16(&rd);
 	v->hdr.hw_pcr = tpm_rd_u32(&rd);
 	v->hdr.nr_banks = tpm_rd_u8(&rd);
@@ -43,6 +43,12 @@ int tview_parse(const u8 *p, size_t len, struct tview *v, const char **why)
 		memcpy(v->hdr.uuid, q, VTPM_UUID_SIZE);
 	v->hdr.first_batch = tpm_rd_u64(&rd);
 	v->hdr.nr_batches = tpm_rd_u64(&rd);
+	if (v->hdr.kind == VTPM_LOG_VIEW && v->version != 1) {
+		v->hdr.commit.records = tpm_rd_u64(&rd);
+		q = tpm_rd_bytes(&rd, VTPM_LEAF_SIZE);
+		if (q)
+			memcpy(v->hdr.commit.chain, q, VTPM_LEAF_SIZE);
+	}
 	if (rd.err) {
 		*why = "header truncated";
 		return -EINVAL;
@@ -115,14 +121,35 @@ fail:
 	return -EINVAL;
 }
 
-static void tview_wr(struct tpm_wr *w, const struct tview *v)
+/*
+ * @v's header: the module's (vtpm_log_wr_header()) with @v's version, and
+ * for a view of version 1 without the commitment (the header's last field)
+ */
+static void tview_wr_header(struct tpm_wr *w, const struct tview *v)
 {
 	struct vtpm_log_header h = v->hdr;
+	u8 buf[256];
+	struct tpm_wr hw;
+
+	h.nr_batches = v->nr;
+	tpm_wr_init(&hw, buf, sizeof(buf));
+	vtpm_log_wr_header(&hw, &h);
+	if (hw.err || hw.pos < VTPM_LOG_MAGIC_SIZE + 2) {
+		w->err = true;
+		return;
+	}
+	put_unaligned_be16(v->version, buf + VTPM_LOG_MAGIC_SIZE);
+	if (h.kind == VTPM_LOG_VIEW && v->version == 1)
+		hw.pos -= 8 + VTPM_LEAF_SIZE;
+	tpm_wr_bytes(w, buf, hw.pos);
+}
+
+static void tview_wr(struct tpm_wr *w, const struct tview *v)
+{
 	u64 i;
 	u32 j;
 
-	h.nr_batches = v->nr;
-	vtpm_log_wr_header(w, &h);
+	tview_wr_header(w, v);
 	for (i = 0; i < v->nr; i++) {
 		const struct tbatch *b = &v->b[i];
 
@@ -213,6 +240,59 @@ void tview_remove(struct tview *v, u64 b, u32 at)
 	/* the batches after it move up, as a forger would renumber them */
 	for (; b < v->nr; b++)
 		v->b[b].number--;
+}
+
+bool tview_own(const struct tview *v, const struct tentry *e,
+	       struct vtpm_log_rec *r)
+{
+	if (e->form != VTPM_ENTRY_CLEAR ||
+	    vtpm_rec_decode(e->body, e->blen, r))
+		return false;
+	return r->type != VTPM_REC_GENESIS && r->type != VTPM_REC_ABORT &&
+	       !memcmp(r->uuid, v->hdr.uuid, VTPM_UUID_SIZE);
+}
+
+int tview_commit(const struct tview *v, struct vtpm_log_commit *c)
+{
+	u8 leaf[VTPM_LEAF_SIZE];
+	struct vtpm_log_rec r;
+	const struct tentry *e;
+	int ret;
+	u64 i;
+	u32 j;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < v->nr; i++) {
+		for (j = 0; j < v->b[i].n; j++) {
+			e = &v->b[i].e[j];
+			if (!tview_own(v, e, &r))
+				continue;
+			ret = vtpm_rec_leaf(e->salt, e->tag, e->body, e->blen,
+					    leaf);
+			if (!ret)
+				ret = vtpm_commit_add(c, leaf);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int tview_hide(struct tview *v, u64 b, u32 at)
+{
+	struct tentry *e = &v->b[b].e[at];
+	int ret;
+
+	if (e->form != VTPM_ENTRY_CLEAR)
+		return -EINVAL;
+	ret = vtpm_rec_leaf(e->salt, e->tag, e->body, e->blen, e->leaf);
+	if (ret)
+		return ret;
+	free(e->body);
+	e->body = NULL;
+	e->blen = 0;
+	e->form = VTPM_ENTRY_LEAF;
+	return 0;
 }
 
 EVP_PKEY *load_private_key(const char *path)

@@ -38,11 +38,16 @@ struct tbatch {
 
 /**
  * struct tview - a serialised log (view or full) taken apart
- * @hdr: its header (@hdr.nr_batches is rewritten from @nr on output)
- * @nr:	 number of batches
- * @b:	 the batches
+ * @version: its log-format version, written back as it is; a view of
+ *	     version 1 has the layout of version 1 (no commitment in its
+ *	     header), of any other version that of VTPM_LOG_VERSION
+ * @hdr:     its header (@hdr.nr_batches is rewritten from @nr on output;
+ *	     @hdr.commit, a view's commitment, is written back as it is)
+ * @nr:	     number of batches
+ * @b:	     the batches
  */
 struct tview {
+	u16 version;
 	struct vtpm_log_header hdr;
 	u64 nr;
 	struct tbatch *b;
@@ -50,7 +55,8 @@ struct tview {
 
 /*
  * Take the serialised log at @p apart (its structure only: no hash is
- * checked).  0, or -EINVAL with *@why set.
+ * checked, no rule of the log; any version).  0, or -EINVAL with *@why
+ * set.
  */
 int tview_parse(const u8 *p, size_t len, struct tview *v, const char **why);
 /* serialise @v into a malloc'ed buffer; its length, 0 on failure */
@@ -63,6 +69,19 @@ int tview_insert(struct tview *v, u64 b, u32 at, const struct tentry *e);
  * batches after it are renumbered.
  */
 void tview_remove(struct tview *v, u64 b, u32 at);
+/*
+ * Is entry @e a record of @v's instance in the clear (not GENESIS or
+ * ABORT)?  Its record in *@r.
+ */
+bool tview_own(const struct tview *v, const struct tentry *e,
+	       struct vtpm_log_rec *r);
+/*
+ * The commitment of what @v shows of its instance: its clear records, in
+ * log order (Documentation/log-format.md, the view header).  0 or -errno.
+ */
+int tview_commit(const struct tview *v, struct vtpm_log_commit *c);
+/* turn clear entry @at of batch @b into a LEAF entry of its leaf; 0 or -errno */
+int tview_hide(struct tview *v, u64 b, u32 at);
 
 /* read a PEM private key (EC or RSA); NULL on failure */
 EVP_PKEY *load_private_key(const char *path);

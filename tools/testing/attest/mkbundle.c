@@ -241,6 +241,18 @@ static void build_log(u32 hw_pcr, const u8 *log_id)
 	extend(a, 10, "a2", sha256, 1);
 }
 
+/* @t's commitment: its records in the first @k batches */
+static void commit_of(const struct tenant *t, u64 k, struct vtpm_log_commit *c)
+{
+	u32 i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < nr_recs && recs[i].batch < k; i++)
+		if (!memcmp(recs[i].r.uuid, t->uuid, VTPM_UUID_SIZE) &&
+		    vtpm_commit_add(c, recs[i].leaf))
+			die("commitment failed");
+}
+
 /* the log of the first @k batches: full (@t NULL) or @t's view */
 static size_t write_log(const struct tenant *t, u64 k, u32 hw_pcr, u8 **out)
 {
@@ -258,8 +270,10 @@ static size_t write_log(const struct tenant *t, u64 k, u32 hw_pcr, u8 **out)
 
 	for (i = 0; i < banks.nr; i++)
 		h.algs[i] = banks.bank[i].alg;
-	if (t)
+	if (t) {
 		memcpy(h.uuid, t->uuid, VTPM_UUID_SIZE);
+		commit_of(t, k, &h.commit);
+	}
 	for (pass = 0; pass < 2; pass++) {
 		tpm_wr_init(&w, p, pass ? w.pos : SIZE_MAX);
 		vtpm_log_wr_header(&w, &h);
@@ -541,10 +555,12 @@ int main(int argc, char **argv)
 		size_t nlen;
 		const struct tenant *t = request(i, index, mine, nonce,
 						 nonce_len, n, &nlen);
+		struct vtpm_log_commit c;
 
 		if (t->created >= k)
 			die("the tenant does not exist yet at --batches");
-		if (vtpm_attest_value(log_id, k, t->uuid, n, nlen,
+		commit_of(t, k, &c);
+		if (vtpm_attest_value(log_id, k, t->uuid, &c, n, nlen,
 				      values + i * VTPM_MERKLE_HASH_SIZE))
 			die("request value failed");
 		if (print) {

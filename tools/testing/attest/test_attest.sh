@@ -110,6 +110,21 @@ tampered() {
 	reject "$name" "$substr" t.bundle
 }
 
+# not_applicable NAME IN MUTATION [ARG...]: vtpm-tamper must say (exit
+# status 1) that the mutation does not apply to bundle IN
+not_applicable() {
+	local name=$1 in=$2 rc
+	shift 2
+	tamper "$in" t.bundle "$@"
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q 'does not apply' tamper.err; then
+		ok "$name"
+	else
+		not_ok "$name" "vtpm-tamper $in $*: exit status $rc, expected 1" \
+			"$(cat tamper.err)"
+	fi
+}
+
 # ---- independent computations (openssl) ---------------------------------
 
 # H ALG MESSAGE: hex digest of the string MESSAGE
@@ -280,8 +295,10 @@ else
 	not_ok "tenant A's bundle with its uuid rewritten to B" "$(cat tamper.err)"
 fi
 
+# the view's header commits to the instance's records (rule 9): a record
+# modified is no longer the one committed to
 tampered "own record modified (a digest)" \
-	"quoted PCR digest does not match the replay of the view" \
+	"view: the view's records of its instance are not those its header commits to at offset 61 of the view" \
 	a.bundle modify-own
 tampered "own record dropped" \
 	"view: record number out of sequence at offset" a.bundle drop-own
@@ -292,9 +309,14 @@ tampered "own record inserted (duplicated)" \
 tampered "another tenant's leaf modified" \
 	"quoted PCR digest does not match the replay of the view" \
 	a.bundle modify-other-leaf
-tampered "view truncated by its last batch" \
-	"view covers 7 batches but the quote was taken after 8" \
+# batch 7 holds A's last extend: the header still commits to it
+tampered "view truncated by its last batch (a record of the instance in it)" \
+	"view: the view hides records of its instance: it shows fewer than its header commits to at offset 53 of the view" \
 	a.bundle truncate-view
+# B has no record in batch 7: the commitment holds, the position does not
+tampered "view truncated by its last batch (no record of the instance in it)" \
+	"view covers 7 batches but the quote was taken after 8" \
+	b.bundle truncate-view
 tampered "view truncated (raw bytes)" "view: entry truncated at offset" \
 	a.bundle truncate-view-raw 5
 tampered "view of another PCR state (a later log position)" \
@@ -322,9 +344,10 @@ tampered "broken Merkle proof (request 3 of 5)" \
 	"Merkle proof does not lead to the quote's qualifyingData" \
 	r5.bundle break-proof
 
-# the quote of a one-bank log, the view of a two-bank one
-tampered "quote of one bank, view of two" \
-	"quote does not select the mux PCR 13 in the view's bank sha1" \
+# the quote of a one-bank log, the view of a two-bank one: A's records
+# differ (their digests), so does the commitment the quote answered
+tampered "quote of one bank, view of two (another commitment)" \
+	"Merkle proof does not lead to the quote's qualifyingData" \
 	one-bank.bundle swap-view a.bundle
 # the quote of a quote-hash sha384 log, signature changed to sha256
 tampered "quote re-signed with another hash than its PCR digest's" \
@@ -363,6 +386,19 @@ if tamper a.bundle t0.bundle flip-attest 0 &&
 else
 	not_ok "signed quotes that are not TPMS_ATTEST quotes" "$(cat tamper.err)"
 fi
+# A's quote without its sha1 selection (count 2 -> 1), signed again: check 9
+xxd -p -c 256 q.attest |
+	sed 's/00000002000403002000000b03002000/00000001000b03002000/' |
+	xxd -r -p >sha256-only.attest
+if ! cmp -s q.attest sha256-only.attest &&
+   tamper a.bundle t8.bundle replace-quote sha256-only.attest q.sig &&
+   tamper t8.bundle t9.bundle resign key.pem; then
+	reject "signed quote of one bank, view of two" \
+		"quote does not select the mux PCR 13 in the view's bank sha1" t9.bundle
+else
+	not_ok "signed quote of one bank, view of two" \
+		"no sha1+sha256 selection of PCR 13 in the quote, or $(cat tamper.err)"
+fi
 if command -v tpm2_checkquote >/dev/null; then
 	root=$("$MKBUNDLE" --key key.pem --print | awk '$1=="root" {print $2}')
 	if tpm2_checkquote -u ak.pem -m q.attest -s q.sig -q "$root" \
@@ -376,11 +412,87 @@ else
 fi
 
 # check 6: the view is the bundle's instance's
-tampered "view truncated before the instance's CREATE" \
-	"view: instance $UUID_A does not exist in it (no applied CREATE)" \
+tampered "view truncated before the instance's CREATE (still committed to)" \
+	"view: the view hides records of its instance: it shows fewer than its header commits to" \
 	a2.bundle truncate-view
+tampered "view cut before the instance's CREATE, its commitment rewritten" \
+	"view: instance $UUID_A does not exist in it (no applied CREATE)" \
+	a2.bundle cut-before-last
 tampered "a full log instead of a view" \
 	"view: a full log, not a view of instance $UUID_A" a2.bundle set-view full.log
+
+# ---- the view's commitment to its instance's records (log format v2) ----
+
+HIDES="view: the view hides records of its instance: it shows fewer than its header commits to at offset 53 of the view"
+MERKLE="Merkle proof does not lead to the quote's qualifyingData"
+# a record of A shown as its leaf: the view replays to the same PCR, but
+# shows fewer records than its header commits to (rule 9)
+tampered "own EXTEND hidden as a leaf" "$HIDES" a.bundle hide-own extend
+tampered "own EXTEND hidden as a leaf (the 5th, in the last batch)" "$HIDES" \
+	a.bundle hide-own extend 5
+tampered "own EVENT hidden as a leaf" "$HIDES" a.bundle hide-own event
+tampered "own RESET hidden as a leaf" "$HIDES" a.bundle hide-own reset
+tampered "own EXTEND of the voided batch 4 hidden as a leaf" "$HIDES" \
+	a.bundle hide-own extend 3
+tampered "B's EXTEND of the voided batch 4 hidden as a leaf" "$HIDES" \
+	b.bundle hide-own extend 2
+tampered "C's DESTROY hidden as a leaf" "$HIDES" c.bundle hide-own destroy
+# the next record of A comes before any CREATE (rule 5)
+tampered "own CREATE hidden as a leaf" \
+	"view: a record of an instance before its CREATE at offset" \
+	a.bundle hide-own create
+tampered "C's CREATE hidden as a leaf" \
+	"view: a record of an instance before its CREATE at offset" \
+	c.bundle hide-own create
+# in the first 2 batches, A's CREATE is its only record
+tampered "own CREATE, its only record, hidden as a leaf" "$HIDES" \
+	a2.bundle hide-own create
+# and the relay that rewrites the header's commitment to what it shows: the
+# quote answered a request value over the real one (check 8)
+tampered "own EXTEND hidden, the header's commitment rewritten" "$MERKLE" \
+	a.bundle hide-own-recommit extend
+tampered "own EVENT hidden, the header's commitment rewritten" "$MERKLE" \
+	a.bundle hide-own-recommit event
+tampered "own RESET hidden, the header's commitment rewritten" "$MERKLE" \
+	a.bundle hide-own-recommit reset
+tampered "own EXTEND of the voided batch 4 hidden, the commitment rewritten" \
+	"$MERKLE" a.bundle hide-own-recommit extend 3
+tampered "C's DESTROY hidden, the header's commitment rewritten" "$MERKLE" \
+	c.bundle hide-own-recommit destroy
+tampered "own CREATE hidden, the header's commitment rewritten" \
+	"view: a record of an instance before its CREATE at offset" \
+	a.bundle hide-own-recommit create
+tampered "own CREATE, its only record, hidden, the commitment rewritten" \
+	"view: instance $UUID_A does not exist in it (no applied CREATE)" \
+	a2.bundle hide-own-recommit create
+not_applicable "hide-own of a type the instance has no record of" \
+	a.bundle hide-own startup_clear
+not_applicable "hide-own of a 6th EXTEND of A (it has 5)" \
+	a.bundle hide-own extend 6
+not_applicable "hide-own of A's DESTROY (A is not destroyed)" \
+	a.bundle hide-own-recommit destroy
+# a record moved across a batch boundary: same records, same numbers, same
+# commitment, other batch digests
+tampered "own record moved into the previous batch" \
+	"quoted PCR digest does not match the replay of the view" \
+	a.bundle move-own
+tampered "C's CREATE moved into the next batch" \
+	"quoted PCR digest does not match the replay of the view" \
+	c.bundle move-own
+# a view cut at 7 batches (its commitment that of the cut) with the proof
+# of 8
+tampered "view cut one batch earlier, presented with the proof of the later cut" \
+	"$MERKLE" a.bundle cut-before-last
+tampered "view of log format version 1" \
+	"view: log version 1 (views without their instance's commitment) is no longer supported at offset 8 of the view" \
+	a.bundle set-log-version 1
+tampered "view of log format version 3" \
+	"view: unsupported log version at offset 8 of the view" \
+	a.bundle set-log-version 3
+verify "honest bundle of A is still TRUSTED" 0 TRUSTED \
+	--bundle a.bundle --ak ak.pem --nonce "$NONCE"
+verify "honest bundle of the destroyed C is still TRUSTED" 0 TRUSTED \
+	--bundle c.bundle --ak ak.pem --nonce "$NONCE"
 
 # check 8: the proof's shape (nr_leaves 1 -> 2, no node)
 cp a.bundle leaves.bundle
@@ -390,10 +502,30 @@ reject "Merkle proof too short for its number of requests" \
 	leaves.bundle
 
 # a bundle with the magic but another version: check 1, not an input error
-cp a.bundle badver.bundle
-printf '\x00\x02' | dd of=badver.bundle bs=1 seek=8 conv=notrunc 2>/dev/null
-reject "bundle of another version" \
-	"bundle: not a vtpm-mux bundle (magic or version) at offset 0" badver.bundle
+tampered "bundle of version 1 (before the commitment)" \
+	"bundle: bundle version 1 (no commitment to the instance's records) is no longer accepted at offset 8" \
+	a.bundle set-version 1
+cp a.bundle v1.bundle
+printf '\x00\x01' | dd of=v1.bundle bs=1 seek=8 conv=notrunc 2>/dev/null
+if cmp -s v1.bundle t.bundle; then
+	ok "set-version rewrites the version field only"
+else
+	not_ok "set-version rewrites the version field only"
+fi
+tampered "bundle of version 3" \
+	"bundle: unsupported bundle version at offset 8" a.bundle set-version 3
+if tamper a.bundle v2.bundle set-version 2 && cmp -s a.bundle v2.bundle; then
+	ok "set-version 2 of a bundle of version 2 changes nothing"
+else
+	not_ok "set-version 2 of a bundle of version 2 changes nothing" \
+		"$(cat tamper.err)"
+fi
+# another magic: not a bundle at all (vtpm-verify checks the magic first)
+cp a.bundle badmagic.bundle
+printf 'W' | dd of=badmagic.bundle bs=1 seek=1 conv=notrunc 2>/dev/null
+verify "bundle with another magic" 2 \
+	'not a bundle: it does not start with "VTPMATT\0"' \
+	--bundle badmagic.bundle --ak ak.pem --nonce "$NONCE"
 head -c 100 a.bundle >short.bundle
 reject "bundle truncated in its header" "bundle: " short.bundle
 
@@ -452,6 +584,17 @@ verify "--log: another PCR value" 1 \
 	--log full8.log --pcr "sha256:$Z256"
 verify "--log: the value of another bank" 1 "NOT CONSISTENT" \
 	--log full8.log --pcr "sha1:${want:0:40}"
+if [ "$(xxd -p -s 8 -l 4 full8.log)" = 00020001 ]; then
+	ok "--log: the full log is of log format version 2, kind full"
+else
+	not_ok "--log: the full log is of log format version 2, kind full" \
+		"$(xxd -p -l 12 full8.log)"
+fi
+cp full8.log v1-full8.log
+printf '\x00\x01' | dd of=v1-full8.log bs=1 seek=8 conv=notrunc 2>/dev/null
+verify "--log: a log of version 1" 1 \
+	"NOT CONSISTENT: log version 1 (views without their instance's commitment) is no longer supported" \
+	--log v1-full8.log
 head -c 2000 full8.log >trunc8.log
 verify "--log: a truncated log" 1 "NOT CONSISTENT: " --log trunc8.log
 verify "--log: a bundle is not a log" 1 "NOT CONSISTENT: " --log a.bundle

@@ -8,7 +8,8 @@
  *
  *   vtpm-tamper IN OUT MUTATION [ARG...]
  *
- * Mutations:
+ * Mutations (the view header's commitment to its instance's records is
+ * left as it is by every one but those that say they rewrite it):
  *   modify-own		flip a bit of the first digest of the instance's
  *			first EXTEND or EVENT record
  *   drop-own		remove the instance's first record that is not its
@@ -16,9 +17,35 @@
  *   reorder-own	swap the instance's first two records
  *   insert-own		insert a copy of the instance's first record that is
  *			not its CREATE right after it
+ *   hide-own TYPE [N]	turn the instance's N-th (default 1st) clear record
+ *			of TYPE (create, extend, event, reset, startup_clear,
+ *			startup_state or destroy) into a LEAF entry of its
+ *			leaf: the view replays to the same PCR, but shows
+ *			fewer records than its header commits to
+ *   hide-own-recommit TYPE [N]
+ *			the same, and rewrite the header's commitment to what
+ *			the view now shows (the request value the quote
+ *			answered commits to the old one)
+ *   move-own		move one of the instance's clear records into a
+ *			neighbouring batch, batch sizes changed by one: the
+ *			first (in log order) that is the last entry of its
+ *			batch goes first into the next batch, or that is the
+ *			first entry of its batch last into the previous one
+ *			(never into the genesis batch), so that every record
+ *			keeps its number; no batch is emptied.  If none can,
+ *			the first in a batch of two or more goes first into
+ *			the next batch (the entries after it are then out of
+ *			sequence)
  *   modify-other-leaf	flip a bit of the first LEAF entry
  *   truncate-view	drop the last batch (nr_batches fixed)
+ *   cut-before-last	a view cut at B-1 with the proof of B: drop the last
+ *			batch, set nr_batches and the bundle's batches to
+ *			the view's batches left, and rewrite the header's
+ *			commitment to what is left
  *   truncate-view-raw [N] cut the last N bytes of the view (default 1)
+ *   set-log-version N	rewrite the view's log-format version field (the
+ *			rest of the view is left as it is)
+ *   set-version N	rewrite the bundle's version field
  *   set-nonce HEX	rewrite the header's nonce
  *   set-uuid UUID	rewrite the header's uuid
  *   break-proof	flip a bit of the inclusion proof (a request alone
@@ -42,6 +69,8 @@
  * Exit status: 0 done, 1 the mutation does not apply to this bundle (say,
  * no LEAF entry to modify), 2 usage or input error.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <tss2/tss2_mu.h>
@@ -57,60 +86,167 @@ static void die(int status, const char *fmt, const char *arg)
 	exit(status);
 }
 
-/* a record of the view's own instance, in the clear */
-static bool own(const struct tview *v, const struct tentry *e,
-		struct vtpm_log_rec *r)
-{
-	if (e->form != VTPM_ENTRY_CLEAR ||
-	    vtpm_rec_decode(e->body, e->blen, r))
-		return false;
-	return r->type != VTPM_REC_GENESIS && r->type != VTPM_REC_ABORT &&
-	       !memcmp(r->uuid, v->hdr.uuid, VTPM_UUID_SIZE);
-}
-
 /*
- * The @nth own record accepted by @want (NULL: any), in log order: batch
- * index in *@b, entry in *@i.
+ * The @nth (from 0) own record in the clear accepted by @want(r, @type), in
+ * log order: batch index in *@b, entry in *@i.
  */
-static bool find_own(const struct tview *v, int nth,
-		     bool (*want)(const struct vtpm_log_rec *r), u64 *b,
-		     u32 *i)
+static bool find_own(const struct tview *v, unsigned long nth,
+		     bool (*want)(const struct vtpm_log_rec *r, u8 type),
+		     u8 type, u64 *b, u32 *i)
 {
 	struct vtpm_log_rec r;
 
 	for (*b = 0; *b < v->nr; (*b)++)
 		for (*i = 0; *i < v->b[*b].n; (*i)++)
-			if (own(v, &v->b[*b].e[*i], &r) && (!want || want(&r)) &&
-			    !nth--)
+			if (tview_own(v, &v->b[*b].e[*i], &r) &&
+			    want(&r, type) && !nth--)
 				return true;
 	return false;
 }
 
-static bool has_digest(const struct vtpm_log_rec *r)
+static bool any(const struct vtpm_log_rec *r, u8 type)
 {
+	(void)r;
+	(void)type;
+	return true;
+}
+
+static bool has_digest(const struct vtpm_log_rec *r, u8 type)
+{
+	(void)type;
 	return r->type == VTPM_REC_EXTEND || r->type == VTPM_REC_EVENT;
 }
 
-static bool not_create(const struct vtpm_log_rec *r)
+static bool not_create(const struct vtpm_log_rec *r, u8 type)
 {
+	(void)type;
 	return r->type != VTPM_REC_CREATE;
+}
+
+static bool of_type(const struct vtpm_log_rec *r, u8 type)
+{
+	return r->type == type;
 }
 
 /* the first own record that is not a CREATE, else the CREATE */
 static bool find_own_not_create(const struct tview *v, u64 *b, u32 *i)
 {
-	return find_own(v, 0, not_create, b, i) ||
-	       find_own(v, 0, NULL, b, i);
+	return find_own(v, 0, not_create, 0, b, i) ||
+	       find_own(v, 0, any, 0, b, i);
 }
 
-static int mutate_view(const char *m, struct tview *v)
+/* a record type of an instance by name (create, extend, ...); 0: none */
+static u8 inst_type(const char *name)
 {
+	static const u8 types[] = {
+		VTPM_REC_CREATE, VTPM_REC_EXTEND, VTPM_REC_EVENT,
+		VTPM_REC_RESET, VTPM_REC_STARTUP_CLEAR,
+		VTPM_REC_STARTUP_STATE, VTPM_REC_DESTROY,
+	};
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(types); k++)
+		if (!strcmp(name, vtpm_rec_type_name(types[k])))
+			return types[k];
+	return 0;
+}
+
+/* a number 1..@max; 0 if @s is not one */
+static unsigned long number(const char *s, unsigned long max)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (!*s || *end || errno || *s == '-' || n > max)
+		return 0;
+	return n;
+}
+
+/* move entry @i of batch @b to position @at of batch @to */
+static int move_entry(struct tview *v, u64 b, u32 i, u64 to, u32 at)
+{
+	if (tview_insert(v, to, at, &v->b[b].e[i]))
+		return -3;
+	tview_remove(v, b, i);	/* its batch keeps an entry: not renumbered */
+	return 0;
+}
+
+static int move_own(struct tview *v)
+{
+	struct vtpm_log_rec r;
+	u64 b;
+	u32 i, n;
+
+	/* batch 0 is the genesis record's alone */
+	for (b = 1; b < v->nr; b++) {
+		n = v->b[b].n;
+		for (i = 0; n >= 2 && i < n; i++) {
+			if (!tview_own(v, &v->b[b].e[i], &r))
+				continue;
+			if (i == n - 1 && b + 1 < v->nr &&
+			    v->b[b + 1].n < VTPM_MAX_BATCH)
+				return move_entry(v, b, i, b + 1, 0);
+			if (!i && b >= 2 && v->b[b - 1].n < VTPM_MAX_BATCH)
+				return move_entry(v, b, i, b - 1,
+						  v->b[b - 1].n);
+		}
+	}
+	for (b = 1; b + 1 < v->nr; b++) {
+		n = v->b[b].n;
+		for (i = 0; n >= 2 && i < n; i++)
+			if (tview_own(v, &v->b[b].e[i], &r) &&
+			    v->b[b + 1].n < VTPM_MAX_BATCH)
+				return move_entry(v, b, i, b + 1, 0);
+	}
+	return -1;
+}
+
+/* drop the view's last batch (its entries, the batch) */
+static void drop_last_batch(struct tview *v)
+{
+	u64 b = v->nr - 1;
+
+	while (v->nr > b)
+		tview_remove(v, b, v->b[b].n - 1);
+}
+
+/*
+ * Apply view mutation @m with its @nargs arguments @args to @v (and @bd,
+ * the bundle, for cut-before-last).  0, -1 it does not apply, -2 unknown
+ * mutation or bad arguments, -3 failed.
+ */
+static int mutate_view(const char *m, char **args, int nargs, struct tview *v,
+		       struct vtpm_bundle *bd)
+{
+	unsigned long nth = 1;
 	struct tentry tmp;
 	u64 b, b2;
 	u32 i, i2;
+	u8 type;
 
+	if (!strcmp(m, "hide-own") || !strcmp(m, "hide-own-recommit")) {
+		if (nargs < 1 || nargs > 2)
+			return -2;
+		type = inst_type(args[0]);
+		if (nargs == 2)
+			nth = number(args[1], ULONG_MAX);
+		if (!type || !nth)
+			return -2;
+		if (!find_own(v, nth - 1, of_type, type, &b, &i))
+			return -1;
+		if (tview_hide(v, b, i))
+			return -3;
+		if (!strcmp(m, "hide-own-recommit") &&
+		    tview_commit(v, &v->hdr.commit))
+			return -3;
+		return 0;
+	}
+	if (nargs)
+		return -2;
 	if (!strcmp(m, "modify-own")) {
-		if (!find_own(v, 0, has_digest, &b, &i))
+		if (!find_own(v, 0, has_digest, 0, &b, &i))
 			return -1;
 		/* version, type, seq, uuid, pcr, count, then u16 alg */
 		v->b[b].e[i].body[31 + 2] ^= 0x01;
@@ -119,8 +255,8 @@ static int mutate_view(const char *m, struct tview *v)
 			return -1;
 		tview_remove(v, b, i);
 	} else if (!strcmp(m, "reorder-own")) {
-		if (!find_own(v, 0, NULL, &b, &i) ||
-		    !find_own(v, 1, NULL, &b2, &i2))
+		if (!find_own(v, 0, any, 0, &b, &i) ||
+		    !find_own(v, 1, any, 0, &b2, &i2))
 			return -1;
 		tmp = v->b[b].e[i];
 		v->b[b].e[i] = v->b[b2].e[i2];
@@ -130,7 +266,9 @@ static int mutate_view(const char *m, struct tview *v)
 		    v->b[b].n >= VTPM_MAX_BATCH)
 			return -1;
 		if (tview_insert(v, b, i + 1, &v->b[b].e[i]))
-			return -1;
+			return -3;
+	} else if (!strcmp(m, "move-own")) {
+		return move_own(v);
 	} else if (!strcmp(m, "modify-other-leaf")) {
 		for (b = 0; b < v->nr; b++)
 			for (i = 0; i < v->b[b].n; i++)
@@ -142,9 +280,14 @@ found:
 	} else if (!strcmp(m, "truncate-view")) {
 		if (v->nr < 2)
 			return -1;
-		b = v->nr - 1;
-		while (v->nr > b)
-			tview_remove(v, b, v->b[b].n - 1);
+		drop_last_batch(v);
+	} else if (!strcmp(m, "cut-before-last")) {
+		if (v->nr < 2)
+			return -1;
+		drop_last_batch(v);
+		if (tview_commit(v, &v->hdr.commit))
+			return -3;
+		bd->batches = v->nr;
 	} else {
 		return -2;
 	}
@@ -176,7 +319,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: vtpm-tamper IN OUT MUTATION [ARG...]\n"
 		"mutations: modify-own, drop-own, reorder-own, insert-own,\n"
-		"  modify-other-leaf, truncate-view, truncate-view-raw [N],\n"
+		"  hide-own TYPE [N], hide-own-recommit TYPE [N], move-own,\n"
+		"  modify-other-leaf, truncate-view, cut-before-last,\n"
+		"  truncate-view-raw [N], set-log-version N, set-version N,\n"
 		"  set-nonce HEX, set-uuid UUID, break-proof, swap-view OTHER,\n"
 		"  replace-quote ATTEST SIG, resign KEYPEM [ALG], flip-attest OFFSET,\n"
 		"  set-view LOGFILE, extract-quote ATTEST SIG\n");
@@ -190,6 +335,7 @@ int main(int argc, char **argv)
 	const char *m, *why;
 	struct vtpm_bundle b, ob;
 	size_t len, olen, alen, slen, n;
+	long version = -1;
 	struct tview v;
 	int ret;
 
@@ -298,12 +444,32 @@ int main(int argc, char **argv)
 		if (cut >= b.view_len)
 			die(1, "%s: the view is not that long", argv[1]);
 		b.view_len -= cut;
-	} else if (argc == 4) {
+	} else if (!strcmp(m, "set-version") && argc == 5) {
+		version = number(argv[4], 0xffff);
+		if (!version && strcmp(argv[4], "0"))
+			die(2, "bad version %s", argv[4]);
+	} else if (!strcmp(m, "set-log-version") && argc == 5) {
+		unsigned long lv = number(argv[4], 0xffff);
+
+		if (!lv && strcmp(argv[4], "0"))
+			die(2, "bad version %s", argv[4]);
+		if (b.view_len < VTPM_LOG_MAGIC_SIZE + 2 ||
+		    memcmp(b.view, VTPM_LOG_MAGIC, VTPM_LOG_MAGIC_SIZE))
+			die(1, "%s: the view is not a serialised log", argv[1]);
+		view = malloc(b.view_len);
+		if (!view)
+			die(2, "out of memory%s", "");
+		memcpy(view, b.view, b.view_len);
+		put_unaligned_be16(lv, view + VTPM_LOG_MAGIC_SIZE);
+		b.view = view;
+	} else {
 		if (tview_parse(b.view, b.view_len, &v, &why))
 			die(2, "the view: %s", why);
-		ret = mutate_view(m, &v);
+		ret = mutate_view(m, argv + 4, argc - 4, &v, &b);
 		if (ret == -2)
 			usage();
+		if (ret == -3)
+			die(2, "%s failed", m);
 		if (ret)
 			die(1, "%s does not apply to this view", m);
 		n = tview_write(&v, &view);
@@ -312,14 +478,15 @@ int main(int argc, char **argv)
 			die(2, "cannot write the view%s", "");
 		b.view = view;
 		b.view_len = n;
-	} else {
-		usage();
 	}
 
 	len = vtpm_bundle_size(&b);
 	out = malloc(len ? len : 1);
 	if (!len || !out || vtpm_bundle_write(&b, out, len) != len)
 		die(2, "cannot write the bundle%s", "");
+	/* the magic, then the version */
+	if (version >= 0)
+		put_unaligned_be16(version, out + VTPM_BUNDLE_MAGIC_SIZE);
 	if (write_file(argv[2], out, len))
 		exit(2);
 	free(out);

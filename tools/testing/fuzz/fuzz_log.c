@@ -14,8 +14,14 @@
  *     entries (all of them in a full log), voided batches fewer than
  *     batches, every clear record handed to the caller once, in order of
  *     record number, valid (it encodes, and decodes back the same);
+ *   - a view that replays shows exactly the records of its instance its
+ *     header commits to (rule 9): the commitment replay computed is the
+ *     header's;
  *   - replaying again to reconstruct an instance (a view's, or the first
- *     one a full log creates) gives the same log-wide results;
+ *     one a full log creates) gives the same log-wide results, and the
+ *     commitment replay computes for that instance is the one of the
+ *     records it handed out of that instance (the hash chain recomputed
+ *     here from their leaves, voided ones included);
  *   - a body that decodes encodes back to exactly the same bytes (the
  *     encoding is canonical), and its ASCII line fits an exactly-sized
  *     buffer.
@@ -44,6 +50,8 @@ struct seen {
 	u64 unapplied;
 	bool have_uuid;
 	u8 uuid[VTPM_UUID_SIZE];
+	const u8 *commit_uuid;	/* NULL: no commitment computed */
+	struct vtpm_log_commit commit;
 };
 
 static struct vtpm_replay *rp, *rp2;
@@ -133,7 +141,18 @@ static int on_record(void *ctx, const struct vtpm_log_rec *r, const u8 *leaf,
 		s->have_uuid = true;
 	}
 	check_rec(r, leaf);
+	if (s->commit_uuid && r->type != VTPM_REC_GENESIS &&
+	    r->type != VTPM_REC_ABORT &&
+	    !memcmp(r->uuid, s->commit_uuid, VTPM_UUID_SIZE))
+		CHECK(!vtpm_commit_add(&s->commit, leaf));
 	return 0;
+}
+
+static bool same_commit(const struct vtpm_log_commit *a,
+			const struct vtpm_log_commit *b)
+{
+	return a->records == b->records &&
+	       !memcmp(a->chain, b->chain, VTPM_LEAF_SIZE);
 }
 
 static void check_replay(const struct vtpm_replay *r, int ret, size_t size)
@@ -169,6 +188,8 @@ static void replay(const u8 *log, size_t size)
 		return;
 	CHECK(s.calls == rp->clear);
 	CHECK(!rp->found && !rp->tenant_records);
+	if (rp->hdr.kind == VTPM_LOG_VIEW)
+		CHECK(same_commit(&rp->commit, &rp->hdr.commit));
 
 	/* again, reconstructing an instance */
 	memset(rp2, 0, sizeof(*rp2));
@@ -179,6 +200,7 @@ static void replay(const u8 *log, size_t size)
 	rp2->tenant = tenant;
 	rp2->on_record = on_record;
 	rp2->ctx = &s2;
+	s2.commit_uuid = rp2->uuid;
 	ret2 = vtpm_log_replay(log, size, rp2);
 	/* applying a valid record cannot fail: its bank was checked */
 	CHECK(!ret2);
@@ -186,6 +208,9 @@ static void replay(const u8 *log, size_t size)
 	CHECK(rp2->records == rp->records && rp2->clear == rp->clear &&
 	      rp2->batches == rp->batches && rp2->aborted == rp->aborted);
 	CHECK(!memcmp(rp2->pcr, rp->pcr, sizeof(rp->pcr)));
+	CHECK(same_commit(&rp2->commit, &s2.commit));
+	if (rp->hdr.kind == VTPM_LOG_VIEW)
+		CHECK(same_commit(&rp2->commit, &rp->commit));
 	CHECK(rp2->tenant_records <= rp2->clear);
 	CHECK(!rp2->destroyed || rp2->found);
 	if (rp->hdr.kind == VTPM_LOG_FULL && s.have_uuid && !s.unapplied)

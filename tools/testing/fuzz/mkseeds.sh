@@ -41,5 +41,24 @@ done
 "$tamper" $s/a5 $s/t-later swap-view $s/a
 "$tamper" $s/a2 $s/t-full set-view full.log
 "$tamper" $s/a $s/t-flip flip-attest 5
+# log format 2: the view's commitment to its instance's records
+for t in create extend event reset; do
+	"$tamper" $s/a $s/t-hide-$t hide-own $t
+	"$tamper" $s/a $s/t-hide-$t-recommit hide-own-recommit $t
+done
+"$tamper" $s/a $s/t-hide-voided hide-own extend 3
+"$tamper" $s/a $s/t-hide-voided-recommit hide-own-recommit extend 3
+"$tamper" $s/c $s/t-hide-destroy hide-own destroy
+"$tamper" $s/c $s/t-hide-destroy-recommit hide-own-recommit destroy
+"$tamper" $s/a2 $s/t-hide-create-only-recommit hide-own-recommit create
+"$tamper" $s/a $s/t-move-own move-own
+"$tamper" $s/a $s/t-cut-before-last cut-before-last
+"$tamper" $s/a2 $s/t-cut-before-create cut-before-last
+# versions: 1 (before the commitment) and one not known
+"$tamper" $s/a $s/t-bundle-v1 set-version 1
+"$tamper" $s/a $s/t-bundle-v3 set-version 3
+"$tamper" $s/a $s/t-log-v1 set-log-version 1
+"$tamper" $s/a $s/t-log-v3 set-log-version 3
+"$tamper" $s/t-log-v1 $s/t-v1 set-version 1
 printf 'REF\n# a reference\n10 sha256 final %s\n16 sha1 allow %s\n' \
 	"$(printf '0%.0s' {1..64})" "$(printf 'f%.0s' {1..40})" >$s/ref

@@ -8,7 +8,10 @@
  *			HMACs, Shutdown/Startup, every capability)
  *   seedgen log DIR	logs and views written with the log's own encoder
  *			(vtpm_rec_encode(), vtpm_log_wr_*()), and record
- *			bodies of every type
+ *			bodies of every type; logs that break one rule each;
+ *			views that hide their instance's records as leaves
+ *			(with the header's commitment kept or rewritten),
+ *			logs of version 1 and 3
  *
  * The command sequences are executed while they are written, by an engine
  * set up as fuzz_command sets it up, so that HMACs over nonceTPM are right.
@@ -464,6 +467,11 @@ static void command_seeds(void)
 
 static const u8 log_key[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
+/* a record body: version, then type (Documentation/log-format.md) */
+#define VTPM_REC_OFF_TYPE_SEED	1
+/* a GENESIS body: version, type, seq, uuid, pcr, count 0, xlen, hw_pcr */
+#define VTPM_REC_OFF_HW_PCR_SEED (1 + 1 + 8 + VTPM_UUID_SIZE + 4 + 1 + 2)
+
 struct ent {
 	u64 batch;
 	int owner;		/* -1: global */
@@ -588,15 +596,34 @@ static void lg_abort(struct lg *g)
 }
 
 /*
- * the full log (@view < 0) or @view's view; replay must give @expect
- * (0, or -EBADMSG for the seeds that break a rule of the log)
+ * How a log is written besides its records: the defaults (all zero) are
+ * an honest log of the current format.
  */
-static void lg_write_expect(struct lg *g, int view, const char *name,
-			    int expect)
+struct lg_how {
+	int hide;		/* entry shown as its leaf in a view (-1: none) */
+	bool recommit;		/* the view's commitment: what it shows, not
+				 * every record of its instance */
+	u16 version;		/* 0: VTPM_LOG_VERSION; 1: version 1's layout
+				 * (a view without its commitment) */
+	int records_delta;	/* added to the commitment's number of records */
+	bool bad_chain;		/* a bit of the commitment's chain flipped */
+	u32 hw_pcr;		/* 0: 11, as the genesis record says */
+};
+
+static const struct lg_how honest = { .hide = -1 };
+
+/*
+ * the full log (@view < 0) or @view's view, written as @how says; replay
+ * must give @expect (0, -EBADMSG for the seeds that break a rule of the
+ * log, -EINVAL for the malformed ones), with a reason that contains
+ * @why (NULL: any)
+ */
+static void lg_write_how(struct lg *g, int view, const char *name,
+			 const struct lg_how *how, int expect, const char *why)
 {
 	struct vtpm_log_header h = {
 		.kind = view < 0 ? VTPM_LOG_FULL : VTPM_LOG_VIEW,
-		.hw_pcr = 11,
+		.hw_pcr = how->hw_pcr ? how->hw_pcr : 11,
 		.nr_banks = g->nr_banks,
 		.nr_batches = g->batch + 1,
 	};
@@ -605,12 +632,33 @@ static void lg_write_expect(struct lg *g, int view, const char *name,
 	struct tpm_wr w;
 	unsigned int i, k, n;
 	u64 b;
+	int ret;
 
 	memcpy(h.algs, g->algs, sizeof(h.algs));
 	if (view >= 0)
 		memcpy(h.uuid, g->uuid[view], VTPM_UUID_SIZE);
+	/* the commitment: the view's instance's records, in log order */
+	for (i = 0; view >= 0 && i < g->n; i++) {
+		struct ent *e = &g->e[i];
+
+		if (e->owner != view ||
+		    (how->recommit && (int)i == how->hide))
+			continue;
+		if (vtpm_rec_leaf(e->salt, e->tag, e->body, e->len, leaf) ||
+		    vtpm_commit_add(&h.commit, leaf))
+			abort();
+	}
+	h.commit.records += how->records_delta;
+	if (how->bad_chain)
+		h.commit.chain[0] ^= 0x01;
 	tpm_wr_init(&w, buf, sizeof(buf));
 	vtpm_log_wr_header(&w, &h);
+	if (how->version) {
+		put_unaligned_be16(how->version, buf + VTPM_LOG_MAGIC_SIZE);
+		/* version 1: no commitment, the header's last 40 bytes */
+		if (how->version == 1 && view >= 0)
+			w.pos -= 8 + VTPM_LEAF_SIZE;
+	}
 	for (b = 0, i = 0; b <= g->batch; b++) {
 		for (n = 0, k = i; k < g->n && g->e[k].batch == b; k++)
 			n++;
@@ -618,7 +666,8 @@ static void lg_write_expect(struct lg *g, int view, const char *name,
 		for (; i < k; i++) {
 			struct ent *e = &g->e[i];
 
-			if (view < 0 || e->owner < 0 || e->owner == view) {
+			if (view < 0 || e->owner < 0 ||
+			    (e->owner == view && (int)i != how->hide)) {
 				vtpm_log_wr_clear(&w, e->salt, e->tag, e->body,
 						  e->len);
 			} else {
@@ -631,12 +680,19 @@ static void lg_write_expect(struct lg *g, int view, const char *name,
 	if (w.err)
 		abort();
 	memset(&rp, 0, sizeof(rp));
-	if (vtpm_log_replay(buf, w.pos, &rp) != expect) {
-		fprintf(stderr, "seedgen: %s: replay: %s at %zu\n",
-			name, rp.why ? rp.why : "success", rp.err_offset);
+	ret = vtpm_log_replay(buf, w.pos, &rp);
+	if (ret != expect || (why && (!rp.why || !strstr(rp.why, why)))) {
+		fprintf(stderr, "seedgen: %s: replay: %d %s at %zu\n",
+			name, ret, rp.why ? rp.why : "success", rp.err_offset);
 		exit(1);
 	}
 	write_seed(name, buf, w.pos);
+}
+
+static void lg_write_expect(struct lg *g, int view, const char *name,
+			    int expect)
+{
+	lg_write_how(g, view, name, &honest, expect, NULL);
 }
 
 static void lg_write(struct lg *g, int view, const char *name)
@@ -647,6 +703,87 @@ static void lg_write(struct lg *g, int view, const char *name)
 static void lg_bad(struct lg *g, const char *name)
 {
 	lg_write_expect(g, -1, name, -EBADMSG);
+}
+
+#define HIDES	"the view hides records of its instance"
+
+/*
+ * Views of instance @view of @g that hide its records (log format 2,
+ * rule 9): each of its records shown as its leaf, the header's commitment
+ * left as it is (rule 9 fails; or rule 5 for its CREATE) or rewritten to
+ * what the view shows (the replay cannot tell: the request value of an
+ * attestation can); the commitment off by one record or one bit
+ */
+static void hidden_view_seeds(struct lg *g, int view, const char *prefix)
+{
+	static const u8 types[] = {
+		VTPM_REC_CREATE, VTPM_REC_EXTEND, VTPM_REC_EVENT,
+		VTPM_REC_RESET, VTPM_REC_STARTUP_CLEAR,
+		VTPM_REC_STARTUP_STATE, VTPM_REC_DESTROY,
+	};
+	struct lg_how how = honest;
+	char name[64];
+	unsigned int i, j, k;
+	bool more;
+
+	for (i = 0; i < g->n; i++) {
+		u8 type = g->e[i].body[VTPM_REC_OFF_TYPE_SEED];
+
+		if (g->e[i].owner != view)
+			continue;
+		for (k = 0; k < sizeof(types) && types[k] != type; k++)
+			;
+		if (k == sizeof(types))
+			abort();
+		/* a record of the instance after this one */
+		for (more = false, j = i + 1; j < g->n; j++)
+			more |= g->e[j].owner == view;
+		/* its CREATE hidden: the next record comes before a CREATE */
+		more &= type == VTPM_REC_CREATE;
+		how = honest;
+		how.hide = i;
+		snprintf(name, sizeof(name), "%s-hide-%u-%s", prefix, i,
+			 vtpm_rec_type_name(type));
+		lg_write_how(g, view, name, &how, -EBADMSG,
+			     more ? "before its CREATE" : HIDES);
+		how.recommit = true;
+		snprintf(name, sizeof(name), "%s-hide-%u-%s-recommit", prefix,
+			 i, vtpm_rec_type_name(type));
+		lg_write_how(g, view, name, &how, more ? -EBADMSG : 0,
+			     more ? "before its CREATE" : NULL);
+	}
+	how = honest;
+	how.records_delta = -1;
+	snprintf(name, sizeof(name), "%s-commit-fewer", prefix);
+	lg_write_how(g, view, name, &how, -EBADMSG,
+		     "the view shows more records of its instance");
+	how.records_delta = 1;
+	snprintf(name, sizeof(name), "%s-commit-more", prefix);
+	lg_write_how(g, view, name, &how, -EBADMSG, HIDES);
+	how.records_delta = 0;
+	how.bad_chain = true;
+	snprintf(name, sizeof(name), "%s-commit-chain", prefix);
+	lg_write_how(g, view, name, &how, -EBADMSG,
+		     "are not those its header commits to");
+}
+
+/* logs of another version (1: the layout of version 1), another header */
+static void version_seeds(struct lg *g, int view, const char *prefix)
+{
+	struct lg_how how = honest;
+	char name[64];
+
+	how.version = 1;
+	snprintf(name, sizeof(name), "%s-v1", prefix);
+	lg_write_how(g, view, name, &how, -EINVAL,
+		     "log version 1 (views without their instance's commitment) is no longer supported");
+	how.version = 3;
+	snprintf(name, sizeof(name), "%s-v3", prefix);
+	lg_write_how(g, view, name, &how, -EINVAL, "unsupported log version");
+	how.version = 0;
+	how.hw_pcr = VTPM_NUM_PCRS;
+	snprintf(name, sizeof(name), "%s-hw-pcr-24", prefix);
+	lg_write_how(g, view, name, &how, -EINVAL, "hardware PCR out of range");
 }
 
 /* a record of instance @i with one digest of @alg */
@@ -770,6 +907,10 @@ static void log_seeds(void)
 	lg_write(&g, -1, "log-full");
 	lg_write(&g, 0, "log-view-a");
 	lg_write(&g, 1, "log-view-b");
+	hidden_view_seeds(&g, 0, "log-view-a");
+	hidden_view_seeds(&g, 1, "log-view-b");
+	version_seeds(&g, -1, "log-full");
+	version_seeds(&g, 0, "log-view-a");
 	for (i = 0; i < g.n; i++) {
 		char name[32];
 
@@ -781,6 +922,20 @@ static void log_seeds(void)
 	/* the smallest log: its genesis only */
 	lg_new(&g, 1, one);
 	lg_write(&g, -1, "log-genesis");
+	/* its genesis record names a hardware PCR out of range */
+	put_unaligned_be32(VTPM_NUM_PCRS,
+			   g.e[0].body + VTPM_REC_OFF_HW_PCR_SEED);
+	lg_write_how(&g, -1, "log-genesis-hw-pcr-24", &honest, -EINVAL,
+		     "hardware PCR out of range");
+	write_seed("rec-genesis-hw-pcr-24", g.e[0].body, g.e[0].len);
+
+	/* a view whose instance has its CREATE alone, hidden */
+	lg_new(&g, 1, one);
+	g.batch++;
+	lg_create(&g, 0, "a");
+	lg_create(&g, 1, "b");
+	lg_write(&g, 0, "log-view-create-only");
+	hidden_view_seeds(&g, 0, "log-view-create-only");
 
 	/* a full batch (VTPM_MAX_BATCH entries), in a view mostly leaves */
 	lg_new(&g, 1, one);
