@@ -36,7 +36,13 @@
  *			of the view's replay, the ECDSA signature with
  *			ak.pem, the qualified signer, the clock; the
  *			instance's vPCRs reconstructed from the view equal an
- *			OpenSSL model.  Tampered copies must fail the checks
+ *			OpenSSL model; the view header's commitment (log
+ *			version 2) is the one computed here from the view's
+ *			records of the instance and from the full log, and
+ *			the request value's.  Tampered copies must fail the
+ *			checks: a flipped bit anywhere, bundle or log version
+ *			1, a record of the instance shown as a leaf (rule 9),
+ *			with the commitment rewritten to match (Merkle)
  *	batching	64 threads on 64 instances attest at once while 16
  *			threads extend: bundles that share a quote carry the
  *			same quote and batches, one leaf each, proofs to its
@@ -46,10 +52,12 @@
  *			each log position is replayed in full (both replays
  *			of vtpm_mlog.c), the others are checked leaf for leaf
  *			against it (ATTEST_FULL_REPLAY=1: all in full); see
- *			"struct ref_view"
+ *			"struct ref_view".  Every view's header commits to
+ *			its instance's records in the full log
  *	acked_changes_in_view  while a thread extends, the changes it had
  *			acknowledged before a request are in that bundle's
- *			view, in order, and nothing it had not yet sent
+ *			view, in order, and nothing it had not yet sent; the
+ *			view's commitment is the full log's
  *
  * Run as root with vtpm_mux loaded and nothing else using it (the
  * counters and the GET_LOG comparisons assume so).
@@ -96,7 +104,8 @@
 /* Documentation/attestation.md */
 #define AK_ATTRS		0x00050072u
 #define BUNDLE_MAGIC		"VTPMATT"	/* 8 bytes with the NUL */
-#define ATTEST_DOMAIN		"vtpm-mux attest v1"	/* 18 bytes */
+#define BUNDLE_VERSION		2
+#define ATTEST_DOMAIN		"vtpm-mux attest v2"	/* 18 bytes */
 #define NONCE_MAX		64
 
 /* Documentation/log-format.md */
@@ -146,20 +155,24 @@ static void put_be64(uint8_t *p, uint64_t v)
 }
 
 /*
- * The request value: SHA-256("vtpm-mux attest v1" || log_id[16] ||
- * u64 batches || uuid[16] || u8 nonce_len || nonce).
+ * The request value: SHA-256("vtpm-mux attest v2" || log_id[16] ||
+ * u64 batches || uuid[16] || u64 records || chain[32] || u8 nonce_len ||
+ * nonce), (records, chain) the instance's commitment at the cut.
  */
 static void attest_value(const uint8_t log_id[16], uint64_t batches,
-			 const uint8_t uuid[16], const uint8_t *nonce,
-			 unsigned int nlen, uint8_t out[32])
+			 const uint8_t uuid[16],
+			 const struct vtpm_log_commit *c,
+			 const uint8_t *nonce, unsigned int nlen,
+			 uint8_t out[32])
 {
-	uint8_t be[8], l = nlen;
+	uint8_t be[8], ber[8], l = nlen;
 	struct part p[] = {
 		{ ATTEST_DOMAIN, 18 }, { log_id, 16 }, { be, 8 }, { uuid, 16 },
-		{ &l, 1 }, { nonce, nlen },
+		{ ber, 8 }, { c->chain, 32 }, { &l, 1 }, { nonce, nlen },
 	};
 
 	put_be64(be, batches);
+	put_be64(ber, c->records);
 	sha256v(p, ARRAY_LEN(p), out);
 }
 
@@ -260,8 +273,8 @@ static const char *hb_parse(const uint8_t *b, size_t len, struct hb *h)
 	q = rd_bytes(&r, 8);
 	if (!q || memcmp(q, BUNDLE_MAGIC, 8))
 		return "magic is not VTPMATT\\0";
-	if (rd_be(&r, 2) != 1)
-		return "version is not 1";
+	if (rd_be(&r, 2) != BUNDLE_VERSION)
+		return "version is not 2";
 	if (rd_be(&r, 2) != 0 || r.err)
 		return "reserved is not 0";
 	h->o_uuid = r.pos;
@@ -592,14 +605,16 @@ static void pcr_digest(const struct env *e, uint8_t vals[][64], uint8_t out[32])
  * environment replays every view in full instead.
  */
 #define NREFS		4
-#define VIEW_HDR_MAX	(8 + 2 + 2 + 4 + 1 + 2 * VTPM_MAX_BANKS + 16 + 8 + 8)
+/* a view's header (log version 2): ... uuid, batches, records, chain */
+#define VIEW_HDR_TAIL	(16 + 8 + 8 + 8 + 32)
+#define VIEW_HDR_MAX	(8 + 2 + 2 + 4 + 1 + 2 * VTPM_MAX_BANKS + VIEW_HDR_TAIL)
 #define REC_CREATE	17
 #define REC_DESTROY	18
 
 struct ref_view {
 	uint64_t batches;
 	size_t hdr_len;
-	uint8_t hdr[VIEW_HDR_MAX];	/* with the uuid zeroed */
+	uint8_t hdr[VIEW_HDR_MAX];	/* with uuid and commitment zeroed */
 	struct walk w;			/* banks and the replayed PCR */
 	uint32_t *batch_n;		/* entries of each batch */
 	uint8_t (*leaves)[32];
@@ -652,8 +667,19 @@ static size_t view_hdr_len(const uint8_t *v, size_t len)
 
 	if (len < 17 || !v[16] || v[16] > VTPM_MAX_BANKS)
 		return 0;
-	n = 17 + 2 * (size_t)v[16] + 16 + 8 + 8;
+	n = 17 + 2 * (size_t)v[16] + VIEW_HDR_TAIL;
 	return n <= len ? n : 0;
+}
+
+/* where a view header of hl bytes has its uuid and its commitment */
+static size_t view_hdr_uuid(size_t hl) { return hl - VIEW_HDR_TAIL; }
+static size_t view_hdr_commit(size_t hl) { return hl - 40; }
+
+/* the header as every view of its log position has it: no uuid, no commitment */
+static void view_hdr_mask(uint8_t *hdr, size_t hl)
+{
+	memset(hdr + view_hdr_uuid(hl), 0, 16);
+	memset(hdr + view_hdr_commit(hl), 0, 40);
 }
 
 /* what a full replay's walk sees of every entry */
@@ -705,7 +731,7 @@ static uint64_t get_be64(const uint8_t *p)
  */
 static const char *view_vs_ref(const struct ref_view *ref, const uint8_t *v,
 			       size_t len, const uint8_t uuid[16],
-			       struct genesis *g,
+			       struct genesis *g, struct vtpm_log_commit *mine,
 			       int (*extra)(void *ctx, const struct walk_entry *e),
 			       void *extra_ctx)
 {
@@ -717,12 +743,13 @@ static const char *view_vs_ref(const struct ref_view *ref, const uint8_t *v,
 	bool found = false, destroyed = false;
 	uint64_t pos = 0;
 
+	memset(mine, 0, sizeof(*mine));
 	if (hl != ref->hdr_len)
 		return "its header is not the reference view's";
 	memcpy(hdr, v, hl);
-	if (memcmp(hdr + hl - 32, uuid, 16))
+	if (memcmp(hdr + view_hdr_uuid(hl), uuid, 16))
 		return "its header names another instance";
-	memset(hdr + hl - 32, 0, 16);
+	view_hdr_mask(hdr, hl);
 	if (memcmp(hdr, ref->hdr, hl))
 		return "its header is not the reference view's";
 	r.pos = hl;
@@ -766,6 +793,9 @@ static const char *view_vs_ref(const struct ref_view *ref, const uint8_t *v,
 				if (!memcmp(body_uuid(e.body), uuid, 16)) {
 					found |= body_type(e.body) == REC_CREATE;
 					destroyed |= body_type(e.body) == REC_DESTROY;
+					if (rec_of_instance(e.body) &&
+					    !commit_add(mine, leaf))
+						return "OpenSSL failed";
 				} else if (memcmp(body_uuid(e.body), zero, 16)) {
 					return "a clear record of another instance";
 				}
@@ -789,6 +819,10 @@ static const char *view_vs_ref(const struct ref_view *ref, const uint8_t *v,
 		return "fewer entries than the reference view";
 	if (!found || destroyed)
 		return "no CREATE of the instance, or its DESTROY";
+	/* rule 9, computed here */
+	if (mine->records != get_be64(v + view_hdr_commit(hl)) ||
+	    memcmp(mine->chain, v + view_hdr_commit(hl) + 8, 32))
+		return "commitment: its clear records of the instance are not what its header commits to";
 	return NULL;
 }
 
@@ -799,6 +833,7 @@ struct verdict {
 	struct quote q;
 	struct genesis g;
 	struct walk w;
+	struct vtpm_log_commit commit;	/* computed from the view's records */
 	uint8_t value[32];
 	uint8_t leaf[32];
 	uint8_t replay_digest[32];
@@ -807,7 +842,10 @@ struct verdict {
 /*
  * What a verifier checks of a bundle (attestation.md, "What vtpm-verify
  * checks"), with the test's own code, plus that it is of instance uuid
- * (/dev/vtpm<idx>) and echoes nonce.  v->why is "" or the first problem.
+ * (/dev/vtpm<idx>) and echoes nonce, and that the view's header commits to
+ * its clear records of the instance (rule 9, computed here; the request
+ * value is computed with that commitment).  v->why is "" or the first
+ * problem.
  */
 static void verify_inner(const struct env *e, const uint8_t *b, size_t len,
 			 const uint8_t uuid[16], uint32_t idx,
@@ -853,12 +891,18 @@ static void verify_inner(const struct env *e, const uint8_t *b, size_t len,
 		/* the view: the reference view's leaves, so its PCR values */
 		e->refs->cheap++;
 		why = view_vs_ref(ref, h->view, h->view_len, uuid, &v->g,
-				  extra, extra_ctx);
+				  &v->commit, extra, extra_ctx);
 		if (why)
 			FAIL("view: %s", why);
 		v->w = ref->w;
 		v->w.on_entry = NULL;
 		v->w.ctx = NULL;
+		v->w.commit = v->commit;
+		memcpy(v->w.uuid, uuid, 16);
+		v->w.hdr_commit.records =
+			get_be64(h->view + view_hdr_commit(ref->hdr_len));
+		memcpy(v->w.hdr_commit.chain,
+		       h->view + view_hdr_commit(ref->hdr_len) + 8, 32);
 	} else {
 		/* the view: replays both ways, is vtpm<idx>'s, has it */
 		struct full_ctx fc = { .g = &v->g, .extra = extra,
@@ -880,7 +924,7 @@ static void verify_inner(const struct env *e, const uint8_t *b, size_t len,
 				(*cand)->batches = h->batches;
 				(*cand)->hdr_len = hl;
 				memcpy((*cand)->hdr, h->view, hl);
-				memset((*cand)->hdr + hl - 32, 0, 16);
+				view_hdr_mask((*cand)->hdr, hl);
 				(*cand)->batch_n = calloc(h->batches ? h->batches : 1, 4);
 				(*cand)->bad = !(*cand)->batch_n;
 				fc.ref = *cand;
@@ -904,7 +948,14 @@ static void verify_inner(const struct env *e, const uint8_t *b, size_t len,
 				   alg_by_id(v->w.algs[k])->size))
 				FAIL("view: walk and mlog replay to different PCR values (bank %04x)",
 				     v->w.algs[k]);
+		/* the walk refused a header that does not commit to the view */
+		v->commit = v->w.commit;
+		if (v->commit.records != r->commit.records ||
+		    memcmp(v->commit.chain, r->commit.chain, 32))
+			FAIL("view: mlog and the walk compute different commitments");
 	}
+	if (!v->commit.records)
+		FAIL("view: commits to no record of the instance");
 	if (!v->g.seen)
 		FAIL("view: no genesis record");
 	if (v->w.batches != h->batches)
@@ -920,7 +971,8 @@ static void verify_inner(const struct env *e, const uint8_t *b, size_t len,
 		FAIL("view: its banks are not the hardware TPM's");
 
 	/* the request value, its leaf, the proof up to qualifyingData */
-	attest_value(v->g.log_id, h->batches, uuid, nonce, nlen, v->value);
+	attest_value(v->g.log_id, h->batches, uuid, &v->commit, nonce, nlen,
+		     v->value);
 	mt_leaf(v->value, v->leaf);
 	if (q->extra_len != 32)
 		FAIL("attest: extraData of %u bytes", q->extra_len);
@@ -993,6 +1045,28 @@ static void verify_bundle(const struct env *e, const uint8_t *b, size_t len,
 			  struct verdict *v)
 {
 	verify_ext(e, b, len, uuid, idx, nonce, nlen, NULL, NULL, v);
+}
+
+/*
+ * The commitment of a verified bundle's view (its header's: verify_inner
+ * checked it against the view's records) against the full log read now:
+ * the instance's records in the bundle's first batches batches.  Why "" or
+ * what differs.
+ */
+static void bundle_vs_full(const struct verdict *v, const uint8_t uuid[16],
+			   char *why, size_t wlen)
+{
+	uint8_t *full;
+	size_t flen;
+	int ret = read_whole(SECFS_LOG, &full, &flen);
+
+	if (ret) {
+		snprintf(why, wlen, "read %s: %d", SECFS_LOG, ret);
+		return;
+	}
+	check_commit_vs_full(&v->w.hdr_commit, v->h.batches, full, flen, uuid,
+			     "the bundle's view", why, wlen);
+	free(full);
 }
 
 /* ---- status ---------------------------------------------------------------- */
@@ -1570,6 +1644,73 @@ TEST_F(att, ak_files)
 	free(name_txt);
 }
 
+/* ---- a relay hides one of the instance's records --------------------------- */
+
+struct hide_ctx {
+	const uint8_t *uuid;
+	uint8_t type;
+	bool found;
+	size_t off, size;		/* of the entry hidden */
+	uint8_t leaf[32];
+	struct vtpm_log_commit rest;	/* the instance's other records */
+};
+
+/* the instance's first clear record of the type; every other one in rest */
+static int hide_entry(void *ctx, const struct walk_entry *e)
+{
+	struct hide_ctx *c = ctx;
+
+	if (e->form != VTPM_ENTRY_CLEAR || !rec_of_instance(e->body) ||
+	    memcmp(body_uuid(e->body), c->uuid, 16))
+		return 0;
+	if (!c->found && body_type(e->body) == c->type) {
+		c->found = true;
+		c->off = e->offset;
+		c->size = 1 + 32 + 32 + 2 + e->blen;
+		memcpy(c->leaf, e->leaf, 32);
+		return 0;
+	}
+	return commit_add(&c->rest, e->leaf) ? 0 : -EIO;
+}
+
+/*
+ * The bundle b of instance uuid with the instance's first record of the
+ * type shown as a LEAF entry (the leaf a relay computes from the clear
+ * entry), the view header's commitment rewritten to match (recommit) or
+ * not.  The PCR chain is the same; only the commitment can tell.  Returns
+ * the new bundle (malloc'ed) or NULL.
+ */
+static uint8_t *hide_own(const uint8_t *b, const struct hb *h,
+			 const uint8_t uuid[16], uint8_t type, bool recommit,
+			 size_t *olen)
+{
+	struct hide_ctx c = { .uuid = uuid, .type = type };
+	struct walk w = { .on_entry = hide_entry, .ctx = &c };
+	size_t vlen, hl = view_hdr_len(h->view, h->view_len), at;
+	uint8_t *o, *v;
+
+	if (!hl || walk_log(h->view, h->view_len, &w) || !c.found)
+		return NULL;
+	vlen = h->view_len - c.size + 33;
+	*olen = h->o_view_len + 4 + vlen;
+	o = malloc(*olen);
+	if (!o)
+		return NULL;
+	memcpy(o, b, h->o_view_len);
+	put_be32(o + h->o_view_len, vlen);
+	v = o + h->o_view_len + 4;
+	memcpy(v, h->view, c.off);
+	v[c.off] = VTPM_ENTRY_LEAF;
+	memcpy(v + c.off + 1, c.leaf, 32);
+	at = c.off + c.size;
+	memcpy(v + c.off + 33, h->view + at, h->view_len - at);
+	if (recommit) {
+		put_be64(v + view_hdr_commit(hl), c.rest.records);
+		memcpy(v + view_hdr_commit(hl) + 8, c.rest.chain, 32);
+	}
+	return o;
+}
+
 /* ---- one honest bundle -------------------------------------------------------- */
 
 /* the mux PCR now in every hardware bank, and the SHA-256 of them */
@@ -1595,8 +1736,10 @@ static void quiet_attest(struct __test_metadata *_metadata,
 	size_t lb, la, cap;
 	uint64_t bb, ba, clock0, clock1;
 	uint32_t rc0, rc1, rs0, rs1;
-	uint8_t hw[VTPM_MAX_BANKS][64], hwdig[32];
+	uint8_t hw[VTPM_MAX_BANKS][64], hwdig[32], *sview;
 	const char *path = control ? "control" : "device";
+	char spath[128];
+	size_t ls;
 
 	ASSERT_EQ(1, RAND_bytes(nonce, nlen));
 	ASSERT_EQ(0, hw_read_clock(&clock0, &rc0, &rs0));
@@ -1612,6 +1755,8 @@ static void quiet_attest(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, hw_mux_pcr(e, hw, hwdig));
 	ASSERT_EQ(0, hw_read_clock(&clock1, &rc1, &rs1));
 	ASSERT_EQ(0, view_ioctl(fd, false, &after, &la, &ba));
+	snprintf(spath, sizeof(spath), SECFS_DIR "/vtpm%u/view", in->idx);
+	ASSERT_EQ(0, read_whole(spath, &sview, &ls));
 	*bundle = buf;
 	*blen = req->len;
 
@@ -1648,6 +1793,20 @@ static void quiet_attest(struct __test_metadata *_metadata,
 			TH_LOG("bank %04x: the view replays to another value than the hardware's",
 			       e->algs[k]);
 	}
+	/* securityfs too: the same view, header and commitment included */
+	EXPECT_TRUE(ls == v->h.view_len && !memcmp(sview, v->h.view, ls))
+		TH_LOG("%s path: the view is not securityfs's", path);
+	free(sview);
+	/*
+	 * the view's header commits to exactly the instance's records in
+	 * the full log (read now) up to the bundle's cut, computed here
+	 */
+	{
+		char why[512];
+
+		bundle_vs_full(v, in->uuid, why, sizeof(why));
+		EXPECT_STREQ("", why) TH_LOG("%s path", path);
+	}
 	/* the quote was made between the two clock reads, in this boot */
 	EXPECT_LE(clock0, v->q.clock);
 	EXPECT_GE(clock1, v->q.clock);
@@ -1664,6 +1823,7 @@ TEST_F_TIMEOUT(att, honest_bundle, 300)
 	struct vtpm_mux_info info;
 	struct vtpm_attest_req req[2];
 	uint8_t *bundle[2], nonce[2][NONCE_MAX], *t;
+	bool saved_full = e->refs->full_replay;
 	size_t blen[2];
 	struct banks bk;
 	struct model *m = calloc(1, sizeof(*m));
@@ -1732,6 +1892,7 @@ TEST_F_TIMEOUT(att, honest_bundle, 300)
 	ASSERT_NE(NULL, t);
 	{
 		const struct hb *h = &v[0].h;
+		size_t hl = view_hdr_len(h->view, h->view_len);
 		const struct {
 			size_t off;
 			const char *what, *reason;
@@ -1750,6 +1911,11 @@ TEST_F_TIMEOUT(att, honest_bundle, 300)
 			  "last byte of the view", "" },
 			{ h->o_view_len + 4 + h->view_len / 2,
 			  "middle of the view", "" },
+			/* the view header's commitment: replay rule 9 */
+			{ h->o_view_len + 4 + view_hdr_commit(hl) + 7,
+			  "records of the view header's commitment", "commit" },
+			{ h->o_view_len + 4 + view_hdr_commit(hl) + 8 + 9,
+			  "chain of the view header's commitment", "commit" },
 		};
 		struct verdict *tv = calloc(1, sizeof(*tv));
 		uint8_t tnonce[NONCE_MAX], tuuid[16];
@@ -1774,6 +1940,68 @@ TEST_F_TIMEOUT(att, honest_bundle, 300)
 		}
 		/* the other path's request value is not in this quote */
 		EXPECT_NE(0, memcmp(v[1].leaf, v[0].q.extra, 32));
+
+		/* version 1 of the bundle, of the view's log: refused */
+		memcpy(t, bundle[0], blen[0]);
+		put_be16(t + 8, 1);
+		verify_bundle(e, t, blen[0], in->uuid, in->idx, nonce[0], 32, tv);
+		EXPECT_STREQ("bundle: version is not 2", tv->why);
+		{
+			struct vtpm_bundle mb;
+			const char *mwhy = NULL;
+			size_t off = 0;
+
+			EXPECT_EQ(-EINVAL, vtpm_bundle_parse(t, blen[0], &mb,
+							     &mwhy, &off));
+			EXPECT_STREQ("bundle version 1 (no commitment to the instance's records) is no longer accepted",
+				     mwhy ? mwhy : "");
+			EXPECT_EQ(8, off);
+		}
+		memcpy(t, bundle[0], blen[0]);
+		put_be16(t + h->o_view_len + 4 + 8, 1);
+		/* replayed in full: against the reference, its header differs */
+		e->refs->full_replay = true;
+		verify_bundle(e, t, blen[0], in->uuid, in->idx, nonce[0], 32, tv);
+		e->refs->full_replay = saved_full;
+		EXPECT_TRUE(strstr(tv->why, "log version 1 (views without their instance's commitment) is no longer supported") != NULL)
+			TH_LOG("a view of log version 1: \"%s\"", tv->why);
+
+		/*
+		 * A relay shows one of the instance's records as its leaf:
+		 * the PCR chain is unchanged, the header's commitment is not
+		 * (rule 9); rewriting that breaks the request value (Merkle).
+		 * Both ways of checking a view: a fresh replay, and against
+		 * the reference view of this position.
+		 */
+		for (int full = 0; full < 2; full++) {
+			static const uint8_t types[] = {
+				REC_CREATE, VTPM_REC_STARTUP_CLEAR, REC_EXTEND,
+			};
+
+			e->refs->full_replay = full ? true : saved_full;
+			for (unsigned int i = 0; i < ARRAY_LEN(types); i++) {
+				for (int rc = 0; rc < 2; rc++) {
+					size_t hlen = 0;
+					uint8_t *hb = hide_own(bundle[0], h, in->uuid,
+							       types[i], rc, &hlen);
+					/* no CREATE: rule 5 fires first */
+					const char *want = types[i] == REC_CREATE ?
+						"view: " : rc ? "extraData" :
+						"commit";
+
+					ASSERT_NE(NULL, hb) TH_LOG("type %u", types[i]);
+					verify_bundle(e, hb, hlen, in->uuid, in->idx,
+						      nonce[0], 32, tv);
+					EXPECT_TRUE(strstr(tv->why, want) != NULL)
+						TH_LOG("record type %u hidden%s (%s): \"%s\"",
+						       types[i], rc ? ", recommitted" : "",
+						       full ? "full replay" : "reference",
+						       tv->why);
+					free(hb);
+				}
+			}
+		}
+		e->refs->full_replay = saved_full;
 		free(tv);
 	}
 	free(t);
@@ -1955,6 +2183,36 @@ TEST_F_TIMEOUT(att, batching, 600)
 	}
 	if (_metadata->passed == 0)
 		goto out;
+
+	/*
+	 * every view's header commits to exactly its instance's records in
+	 * the full log up to its cut: one walk of the log read now, with
+	 * OpenSSL, for all 64
+	 */
+	{
+		struct commit_target *t = calloc(NATT, sizeof(*t));
+		struct walk w = { .targets = t, .ntargets = NATT };
+		uint8_t *full;
+		size_t flen;
+
+		ASSERT_NE(NULL, t);
+		for (unsigned int i = 0; i < NATT; i++) {
+			t[i].uuid = at[i].in->uuid;
+			t[i].upto = v[i].h.batches;
+		}
+		ASSERT_EQ(0, read_whole(SECFS_LOG, &full, &flen));
+		ASSERT_EQ(0, walk_log(full, flen, &w)) TH_LOG("%s", w.why);
+		free(full);
+		for (unsigned int i = 0; i < NATT; i++) {
+			EXPECT_EQ(t[i].c.records, v[i].w.hdr_commit.records)
+				TH_LOG("attester %u: its view commits to %llu records, the full log has %llu",
+				       i, (unsigned long long)v[i].w.hdr_commit.records,
+				       (unsigned long long)t[i].c.records);
+			EXPECT_EQ(0, memcmp(t[i].c.chain, v[i].w.hdr_commit.chain, 32))
+				TH_LOG("attester %u: its view's chain is not the full log's", i);
+		}
+		free(t);
+	}
 
 	/* per quote: the same quote, one leaf each, a root recomputed here */
 	qsort(ids, NATT, sizeof(ids[0]), cmp_u64);
@@ -2187,6 +2445,12 @@ TEST_F_TIMEOUT(att, acked_changes_in_view, 300)
 		verify_ext(e, buf, req.len, in->uuid, in->idx, nonce,
 			   sizeof(nonce), ext_entry, &l, v);
 		ASSERT_STREQ("", v->why) TH_LOG("round %d", round);
+		{
+			char why[512];
+
+			bundle_vs_full(v, in->uuid, why, sizeof(why));
+			EXPECT_STREQ("", why) TH_LOG("round %d", round);
+		}
 
 		/* they are 0..j-1, and k <= j <= m + 1 */
 		EXPECT_FALSE(l.bad);

@@ -4,10 +4,19 @@
 # Attestation end to end, with bundles the module made from quotes of the
 # real (sw)TPM: vtpm-verify accepts the honest ones, with the vPCR values
 # and events computed here independently, and rejects every forgery of
-# issue 4's list, each with its own reason.  Prints TAP.
+# issue 4's list, each with its own reason.  Issue 13 (log and bundle
+# version 2: the view header commits to its instance's records): one
+# tenant makes a record of every type, and a relay that shows any one of
+# them as a leaf is caught by replay rule 9 (rule 5 for the CREATE), one
+# that also rewrites the commitment by the Merkle proof; a record moved to
+# another batch, a view cut one batch early with the proof of the later
+# cut, version 1 of the bundle or of the view's log: refused.  A tenant
+# that extended a digest its reference forbids stays untrusted when the
+# relay hides that extend.  Prints TAP.
 #
 # Needs root, vtpm_mux loaded, tpm2-tools, openssl, xxd, and vtpmctl,
-# vtpm-verify and vtpm-tamper (tools/testing/attest) built.
+# vtpm-verify and vtpm-tamper (tools/testing/attest) and attest_race
+# (here) built.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -15,6 +24,7 @@ top=$(cd "$here/../.." && pwd -P)
 vtpmctl=$top/tools/vtpmctl/vtpmctl
 verify=$top/tools/vtpm-verify/vtpm-verify
 tamper=$top/tools/testing/attest/vtpm-tamper
+race=$here/attest_race
 sec=/sys/kernel/security/vtpm_mux
 
 # shellcheck source=tap.sh
@@ -22,7 +32,7 @@ sec=/sys/kernel/security/vtpm_mux
 
 [ "$(id -u)" -eq 0 ] || skip_all "needs root"
 [ -c /dev/vtpm-mux ] || skip_all "vtpm_mux not loaded"
-for p in "$vtpmctl" "$verify" "$tamper"; do
+for p in "$vtpmctl" "$verify" "$tamper" "$race"; do
 	[ -x "$p" ] || skip_all "no $p"
 done
 command -v tpm2_quote >/dev/null || skip_all "no tpm2-tools"
@@ -38,6 +48,21 @@ cleanup() {
 trap cleanup EXIT
 
 sha() { sha256sum | cut -d' ' -f1; }
+# the reasons of replay rule 9 (log-format.md, "Replay") and rule 5's for
+# a record before its instance's CREATE, as vtpm-verify's check 6 says them
+rule9_fewer='the view hides records of its instance: it shows fewer than its header commits to'
+rule9_chain='the view.s records of its instance are not those its header commits to'
+rule5_create='a record of an instance before its CREATE'
+merkle='Merkle proof does not lead to the quote.s qualifyingData'
+
+# forge IN OUT MUTATION [ARG...]: vtpm-tamper, a failure reported as "not ok"
+forge() {
+	local in=$1 out=$2 err
+	shift 2
+	err=$("$tamper" "$in" "$out" "$@" 2>&1 >/dev/null) && return 0
+	ok 1 "vtpm-tamper $*: $err"
+	return 1
+}
 # PCR extend: H(old || digest), hex in and out
 extend() { printf '%s%s' "$1" "$2" | xxd -r -p | sha; }
 zero=$(printf '%064d' 0)
@@ -140,10 +165,15 @@ for m in modify-own drop-own reorder-own insert-own modify-other-leaf \
 	 truncate-view truncate-view-raw break-proof; do
 	"$tamper" "$tmp/b1" "$tmp/$m" $m >/dev/null 2>"$tmp/$m.err"
 	[ $? -eq 0 ] || { ok 1 "vtpm-tamper $m: $(cat "$tmp/$m.err")"; continue; }
+	# v2: a changed record of bob is no longer the one his view's header
+	# commits to (rule 9, check 6, before the PCR digest of check 10); b1's
+	# last batch is bob's second extend, so a view without it shows fewer
+	# records than its header commits to (before check 7 sees the cut)
 	case $m in
-	modify-own|modify-other-leaf) pat='quoted PCR digest does not match' ;;
+	modify-own) pat="^NOT TRUSTED: view: $rule9_chain" ;;
+	modify-other-leaf) pat='quoted PCR digest does not match' ;;
 	drop-own|reorder-own|insert-own) pat='^NOT TRUSTED: view: .*(seq|record|position|order|entries)' ;;
-	truncate-view) pat='view covers [0-9]+ batches but the quote was taken after' ;;
+	truncate-view) pat="^NOT TRUSTED: view: $rule9_fewer" ;;
 	truncate-view-raw) pat='view: .*(truncat|missing|short|incomplete)' ;;
 	break-proof) pat='Merkle proof' ;;
 	esac
@@ -194,6 +224,138 @@ ok $? "tpm2_quote of PCR 13 now (after bob's later extend), spliced in"
 expect 1 'quoted PCR digest does not match' "a genuine quote of a later state of PCR 13" \
 	--bundle "$tmp/pcr13now" --ak "$tmp/ak.pem" --nonce "$n1" --uuid "$ub"
 tpm2_flushcontext -t -T device:/dev/tpmrm0 >/dev/null 2>&1
+
+# --- Issue 13: the view header commits to the instance's records ---------
+#
+# dora makes one record of every type with the ordinary tools: CREATE
+# (vtpmctl create), STARTUP_CLEAR (tpm2_startup -c), EXTEND
+# (tpm2_pcrextend), EXTENDs of vPCR 8 in batches shared with other
+# instances (attest_race burst: a batch holds one record per instance at
+# most, so only instances meeting at the mux share one; move-own needs
+# that), EVENT (tpm2_pcrevent: data under 1 KiB, one TPM2_PCR_Event),
+# RESET (tpm2_pcrreset 16), and Shutdown(STATE) (tpm2_shutdown without -c:
+# no record) then STARTUP_STATE (tpm2_startup without -c).
+d=$(new_instance dora)
+ok $? "dora $d: CREATE (vtpmctl create), STARTUP_CLEAR (tpm2_startup -c)"
+ud=$(uuid_of "$d")
+dd=$(printf 'dora app' | sha)
+printf 'dora event' >"$tmp/dora.ev"
+tpm2_pcrextend -T "device:/dev/vtpm$d" "3:sha256=$dd" &&
+	burst=$("$race" burst "$d") &&
+	tpm2_pcrevent -T "device:/dev/vtpm$d" "$tmp/dora.ev" 5 >/dev/null &&
+	tpm2_pcrreset -T "device:/dev/vtpm$d" 16 &&
+	tpm2_shutdown -T "device:/dev/vtpm$d" &&
+	tpm2_startup -T "device:/dev/vtpm$d"
+ok $? "dora: tpm2_pcrextend, extends shared with other instances ($burst), tpm2_pcrevent, tpm2_pcrreset 16, tpm2_shutdown, tpm2_startup"
+n3=$(openssl rand -hex 32)
+"$vtpmctl" attest "$d" --nonce "$n3" --out "$tmp/d1" >/dev/null
+ok $? "vtpmctl attest $d"
+expect 0 '^TRUSTED' "dora's bundle (log and bundle version 2) is trusted" \
+	--bundle "$tmp/d1" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+"$vtpmctl" log "$d" --view >"$tmp/dora.view" 2>&1
+types=$(awk 'NR > 1 { print $3 }' "$tmp/dora.view" | sort -u | tr '\n' ' ')
+missing=
+for ty in create extend event reset startup_clear startup_state; do
+	grep -qw "$ty" <<<"$types" || missing+=" $ty"
+done
+[ -z "$missing" ]
+ok $? "dora's view has a record of every type but destroy: $types${missing:+(missing:$missing)}"
+out=$("$vtpmctl" log "$d" --view --check 2>&1)
+ok $? "vtpmctl log $d --view --check: the view replays to the hardware PCR: $(head -1 <<<"$out")"
+out=$("$vtpmctl" log "$d" --check 2>&1)
+ok $? "vtpmctl log $d --check: dora in the full log: $(head -1 <<<"$out")"
+
+# A relay shows one of dora's records as the leaf it can compute: the view
+# still replays to the quoted PCR; its header's commitment says otherwise
+# (rule 9; hiding the CREATE trips rule 5 on the next record first).
+# Rewriting the commitment to match breaks the request value.
+for ty in create extend event reset startup_clear startup_state; do
+	pat="^NOT TRUSTED: view: $rule9_fewer"
+	rpat="^NOT TRUSTED: $merkle"
+	if [ "$ty" = create ]; then
+		pat="^NOT TRUSTED: view: $rule5_create"
+		rpat=$pat
+	fi
+	forge "$tmp/d1" "$tmp/hide-$ty" hide-own "$ty" &&
+		expect 1 "$pat" "dora's $ty shown as a leaf" \
+			--bundle "$tmp/hide-$ty" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+	forge "$tmp/d1" "$tmp/hide-rc-$ty" hide-own-recommit "$ty" &&
+		expect 1 "$rpat" "dora's $ty shown as a leaf, the commitment rewritten to match" \
+			--bundle "$tmp/hide-rc-$ty" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+done
+forge "$tmp/d1" "$tmp/moved" move-own &&
+	expect 1 '^NOT TRUSTED: quoted PCR digest does not match' \
+		"one of dora's records moved into the neighbouring batch" \
+		--bundle "$tmp/moved" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+forge "$tmp/d1" "$tmp/cut" cut-before-last &&
+	expect 1 "^NOT TRUSTED: $merkle" \
+		"dora's view cut one batch early (commitment to match) with the proof of the later cut" \
+		--bundle "$tmp/cut" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+forge "$tmp/d1" "$tmp/bv1" set-version 1 &&
+	expect 1 '^NOT TRUSTED: bundle: bundle version 1 \(no commitment to the instance.s records\) is no longer accepted at offset 8' \
+		"bundle version 1 is refused with its reason" \
+		--bundle "$tmp/bv1" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+forge "$tmp/d1" "$tmp/bv3" set-version 3 &&
+	expect 1 '^NOT TRUSTED: bundle: unsupported bundle version' "bundle version 3" \
+		--bundle "$tmp/bv3" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+forge "$tmp/d1" "$tmp/lv1" set-log-version 1 &&
+	expect 1 '^NOT TRUSTED: view: log version 1 \(views without their instance.s commitment\) is no longer supported at offset 8' \
+		"a view of log version 1 is refused with its reason" \
+		--bundle "$tmp/lv1" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+forge "$tmp/d1" "$tmp/lv3" set-log-version 3 &&
+	expect 1 '^NOT TRUSTED: view: unsupported log version' "a view of log version 3" \
+		--bundle "$tmp/lv3" --ak "$tmp/ak.pem" --nonce "$n3" --uuid "$ud"
+
+# DESTROY: the ABI refuses to attest a destroyed instance (-ENODEV), but a
+# request made before the destroy is answered by a quote that may come
+# after it, with the DESTROY in the view: attest_race destroyed makes the
+# request wait (the hardware TPM busy with a prime search on /dev/tpmrm0)
+# and destroys dora meanwhile; should the quote still come first, it tries
+# again with fresh instances that have a record of every type.
+n4=$(openssl rand -hex 32)
+out=$("$race" destroyed "$d" "$n4" "$tmp/d2" 2>"$tmp/race.err")
+rc=$?
+read -r di du dtry <<<"$out"
+grep '^# try' "$tmp/race.err"
+ok $rc "a bundle of vtpm${di:-?} destroyed before its quote (try ${dtry:-?})$( [ $rc -ne 0 ] && grep -v '^# try' "$tmp/race.err" | head -c 300)"
+if [ $rc -eq 0 ]; then
+	[ "$dtry" = 1 ] || echo "# dora was quoted before her DESTROY (or destroyed before her request): a fresh instance's bundle is used"
+	expect 0 "^instance: $du .*\(destroyed\)" "the destroyed instance's bundle is trusted and says (destroyed)" \
+		--bundle "$tmp/d2" --ak "$tmp/ak.pem" --nonce "$n4" --uuid "$du"
+	forge "$tmp/d2" "$tmp/hide-destroy" hide-own destroy &&
+		expect 1 "^NOT TRUSTED: view: $rule9_fewer" "its DESTROY shown as a leaf" \
+			--bundle "$tmp/hide-destroy" --ak "$tmp/ak.pem" --nonce "$n4" --uuid "$du"
+	forge "$tmp/d2" "$tmp/hide-rc-destroy" hide-own-recommit destroy &&
+		expect 1 "^NOT TRUSTED: $merkle" "its DESTROY shown as a leaf, the commitment rewritten to match" \
+			--bundle "$tmp/hide-rc-destroy" --ak "$tmp/ak.pem" --nonce "$n4" --uuid "$du"
+fi
+
+# eve extends a good digest, then one her reference forbids: untrusted by
+# the reference, and still untrusted once a relay hides the forbidden one
+e=$(new_instance eve)
+ok $? "eve $e"
+ue=$(uuid_of "$e")
+good=$(printf 'eve good' | sha)
+bad=$(printf 'eve forbidden' | sha)
+tpm2_pcrextend -T "device:/dev/vtpm$e" "9:sha256=$good" &&
+	tpm2_pcrextend -T "device:/dev/vtpm$e" "9:sha256=$bad"
+ok $? "eve extends vPCR 9 with a good digest, then a forbidden one"
+n5=$(openssl rand -hex 32)
+"$vtpmctl" attest "$e" --nonce "$n5" --out "$tmp/e1" >/dev/null
+ok $? "vtpmctl attest $e"
+printf '9 sha256 allow %s\n' "$good" >"$tmp/ref.eve"
+expect 0 '^TRUSTED' "eve's bundle without the reference is trusted" \
+	--bundle "$tmp/e1" --ak "$tmp/ak.pem" --nonce "$n5" --uuid "$ue"
+expect 1 "$bad" "eve's bundle: the reference refuses the forbidden digest" \
+	--bundle "$tmp/e1" --ak "$tmp/ak.pem" --nonce "$n5" --uuid "$ue" --ref "$tmp/ref.eve"
+forge "$tmp/e1" "$tmp/e-hide" hide-own extend 2 &&
+	expect 1 "^NOT TRUSTED: view: $rule9_fewer" \
+		"eve's forbidden EXTEND shown as a leaf: still NOT TRUSTED with the reference (rule 9)" \
+		--bundle "$tmp/e-hide" --ak "$tmp/ak.pem" --nonce "$n5" --uuid "$ue" --ref "$tmp/ref.eve"
+forge "$tmp/e1" "$tmp/e-hide-rc" hide-own-recommit extend 2 &&
+	expect 1 "^NOT TRUSTED: $merkle" \
+		"the same with the commitment rewritten: still NOT TRUSTED with the reference (Merkle proof)" \
+		--bundle "$tmp/e-hide-rc" --ak "$tmp/ak.pem" --nonce "$n5" --uuid "$ue" --ref "$tmp/ref.eve"
 
 # Input errors: exit 2
 expect 2 '' "bad nonce hex: exit 2" --bundle "$tmp/b1" --ak "$tmp/ak.pem" --nonce xyz

@@ -23,7 +23,15 @@
  *			 neither, nor the full log
  *
  * Every replay is done twice: by the module's own pure code
- * (drivers/vtpm/lib/mlog.c) and by the independent walk of vtpm_mlog.c.
+ * (drivers/vtpm/lib/mlog.c) and by the independent walk of vtpm_mlog.c,
+ * which also computes a view's commitment (log format version 2: the
+ * number of its instance's records and the hash chain over their leaves)
+ * with OpenSSL from the view's clear records and from the full log: the
+ * header the kernel writes from its separate state must equal both, for
+ * views read through VTPM_IOC_GET_LOG and securityfs (mixed_workload's
+ * readers against the full log read after the views, every instance
+ * afterwards, records_are_the_commands: exactly its 8 records, the
+ * concealment pair).
  *
  * Environment: MUX_OPS (operations per worker thread, default 250),
  * MUX_BURST (extends per thread of coalescing, default 40).
@@ -451,14 +459,87 @@ static void *reader_main(void *arg)
 	}
 	for (unsigned int k = rd->id; !atomic_load(&sh->done); k++) {
 		struct inst *in = &sh->stable[k % sh->nstable];
-		struct walk w = { 0 };
+		/* the views' commitments, checked against the full log read after them */
+		struct commit_target t[2] = {
+			{ .uuid = in->uuid }, { .uuid = in->uuid },
+		};
+		struct vtpm_log_commit vc[2];
+		struct walk w = { .targets = t };
 		uint64_t batches;
 		uint8_t *buf;
 		size_t len;
 		char path[128];
 		int ret;
 
-		/* the full log: both replays agree */
+		/* a view through the ioctl */
+		ret = view_ioctl(fds[k % sh->nstable], false, &buf, &len,
+				 &batches);
+		if (ret) {
+			snprintf(rd->err, sizeof(rd->err), "view ioctl vtpm%u: %d",
+				 in->idx, ret);
+			rd->failed = 1;
+			break;
+		}
+		check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
+		if (!why[0] && r->batches != batches)
+			snprintf(why, sizeof(why), "view: %llu batches, ioctl said %llu",
+				 (unsigned long long)r->batches,
+				 (unsigned long long)batches);
+		free(buf);
+		if (why[0]) {
+			snprintf(rd->err, sizeof(rd->err), "%s", why);
+			rd->failed = 1;
+			break;
+		}
+		vc[0] = r->hdr.commit;
+		t[0].upto = r->batches;
+		w.ntargets = 1;
+		rd->views++;
+
+		/* and through securityfs, every other round */
+		if (k & 1) {
+			snprintf(path, sizeof(path), SECFS_DIR "/vtpm%u/view",
+				 in->idx);
+			ret = read_whole(path, &buf, &len);
+			if (ret) {
+				snprintf(rd->err, sizeof(rd->err), "read %s: %d",
+					 path, ret);
+				rd->failed = 1;
+				break;
+			}
+			check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
+			free(buf);
+			if (why[0]) {
+				snprintf(rd->err, sizeof(rd->err), "securityfs %s",
+					 why);
+				rd->failed = 1;
+				break;
+			}
+			vc[1] = r->hdr.commit;
+			t[1].upto = r->batches;
+			w.ntargets = 2;
+			rd->secfs_views++;
+		} else {
+			ret = view_ioctl(fds[k % sh->nstable], true, &buf,
+					 &len, NULL);
+			if (ret || (len && buf[len - 1] != '\n')) {
+				snprintf(rd->err, sizeof(rd->err),
+					 "ASCII list of vtpm%u: %d", in->idx,
+					 ret);
+				rd->failed = 1;
+				if (!ret)
+					free(buf);
+				break;
+			}
+			free(buf);
+			rd->asciis++;
+		}
+
+		/*
+		 * the full log, read after the views: both replays agree, and
+		 * each view's header committed to exactly the instance's
+		 * records in the log's batches it covers
+		 */
 		ret = read_whole(SECFS_LOG, &buf, &len);
 		if (ret) {
 			snprintf(rd->err, sizeof(rd->err), "read %s: %d",
@@ -483,68 +564,27 @@ static void *reader_main(void *arg)
 			rd->failed = 1;
 			break;
 		}
+		for (unsigned int i = 0; i < w.ntargets; i++) {
+			if (w.batches >= t[i].upto &&
+			    t[i].c.records == vc[i].records &&
+			    !memcmp(t[i].c.chain, vc[i].chain, 32))
+				continue;
+			snprintf(rd->err, sizeof(rd->err),
+				 "%s view of vtpm%u at %llu batches commits to %llu records, the full log (%llu batches) has %llu, or another chain",
+				 i ? "securityfs" : "GET_LOG", in->idx,
+				 (unsigned long long)t[i].upto,
+				 (unsigned long long)vc[i].records,
+				 (unsigned long long)w.batches,
+				 (unsigned long long)t[i].c.records);
+			rd->failed = 1;
+			break;
+		}
+		if (rd->failed)
+			break;
 		last_batches = r->batches;
 		rd->logs++;
 		if (rd->logs == READER_ROUNDS)
 			atomic_fetch_add(&sh->readers_ready, 1);
-
-		/* a view through the ioctl */
-		ret = view_ioctl(fds[k % sh->nstable], false, &buf, &len,
-				 &batches);
-		if (ret) {
-			snprintf(rd->err, sizeof(rd->err), "view ioctl vtpm%u: %d",
-				 in->idx, ret);
-			rd->failed = 1;
-			break;
-		}
-		check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
-		if (!why[0] && r->batches != batches)
-			snprintf(why, sizeof(why), "view: %llu batches, ioctl said %llu",
-				 (unsigned long long)r->batches,
-				 (unsigned long long)batches);
-		free(buf);
-		if (why[0]) {
-			snprintf(rd->err, sizeof(rd->err), "%s", why);
-			rd->failed = 1;
-			break;
-		}
-		rd->views++;
-
-		/* and through securityfs, every other round */
-		if (k & 1) {
-			snprintf(path, sizeof(path), SECFS_DIR "/vtpm%u/view",
-				 in->idx);
-			ret = read_whole(path, &buf, &len);
-			if (ret) {
-				snprintf(rd->err, sizeof(rd->err), "read %s: %d",
-					 path, ret);
-				rd->failed = 1;
-				break;
-			}
-			check_view(buf, len, in->uuid, in->idx, r, why, sizeof(why));
-			free(buf);
-			if (why[0]) {
-				snprintf(rd->err, sizeof(rd->err), "securityfs %s",
-					 why);
-				rd->failed = 1;
-				break;
-			}
-			rd->secfs_views++;
-		} else {
-			ret = view_ioctl(fds[k % sh->nstable], true, &buf,
-					 &len, NULL);
-			if (ret || (len && buf[len - 1] != '\n')) {
-				snprintf(rd->err, sizeof(rd->err),
-					 "ASCII list of vtpm%u: %d", in->idx,
-					 ret);
-				rd->failed = 1;
-				if (!ret)
-					free(buf);
-				break;
-			}
-			free(buf);
-			rd->asciis++;
-		}
 	}
 out:
 	for (unsigned int i = 0; fds && i < sh->nstable; i++)
@@ -735,11 +775,29 @@ static void assert_instance(struct __test_metadata *_metadata,
 	cmp_vpcrs(r2, bk, read, "full log vs PCR_Read", why, sizeof(why));
 	EXPECT_STREQ("", why) TH_LOG("vtpm%u", in->idx);
 
+	/*
+	 * (d) its header's commitment (the kernel keeps it apart from the
+	 * records it renders) is exactly the instance's records in the full
+	 * log, computed here: check_view() compared it with the view's own
+	 * clear records
+	 */
+	check_commit_vs_full(&r->hdr.commit, batches, full, full_len, in->uuid,
+			     "GET_LOG view", why, sizeof(why));
+	EXPECT_STREQ("", why) TH_LOG("vtpm%u", in->idx);
+
 	/* securityfs serves the same bytes as the ioctl (same cut) */
 	snprintf(path, sizeof(path), SECFS_DIR "/vtpm%u/view", in->idx);
 	ASSERT_EQ(0, read_whole(path, &v2, &len2));
 	EXPECT_EQ(len, len2);
 	EXPECT_TRUE(len == len2 && !memcmp(v, v2, len));
+	check_view(v2, len2, in->uuid, in->idx, r, why, sizeof(why));
+	EXPECT_STREQ("", why) TH_LOG("securityfs view");
+	if (!why[0]) {
+		check_commit_vs_full(&r->hdr.commit, r->batches, full, full_len,
+				     in->uuid, "securityfs view", why,
+				     sizeof(why));
+		EXPECT_STREQ("", why) TH_LOG("vtpm%u", in->idx);
+	}
 	free(v2);
 
 	/* the engine's own counter of extends, events and resets */
@@ -1229,6 +1287,20 @@ TEST_F_TIMEOUT(mux, records_are_the_commands, 300)
 	EXPECT_EQ(o->rec[0].seq + o->n - 1, o->rec[o->n - 1].seq);
 
 	/*
+	 * The header commits to these 8 records: their number, and the chain
+	 * over their leaves in this order, computed here
+	 */
+	{
+		struct vtpm_log_commit c = { 0 };
+
+		for (i = 0; i < o->n; i++)
+			ASSERT_TRUE(commit_add(&c, o->rec[i].leaf));
+		EXPECT_EQ(8, w.hdr_commit.records);
+		EXPECT_EQ(0, memcmp(c.chain, w.hdr_commit.chain, 32))
+			TH_LOG("the view header's chain is not the one over its 8 records");
+	}
+
+	/*
 	 * The ASCII list: one line per record but GENESIS and ABORT,
 	 * "<vPCR> <leaf> vtpm-mux <alg>:<digest> <event>", the sha256
 	 * digest or else the first one.
@@ -1301,6 +1373,16 @@ TEST_F_TIMEOUT(mux, records_are_the_commands, 300)
 	EXPECT_TRUE(r->found);
 	EXPECT_TRUE(r->destroyed);
 	EXPECT_EQ(o->n + 1, r->tenant_records);
+	/* the view (before the DESTROY) committed to all but the DESTROY */
+	{
+		char why[512];
+
+		check_commit_vs_full(&w.hdr_commit, w.batches, full, flen,
+				     in->uuid, "the view", why, sizeof(why));
+		EXPECT_STREQ("", why);
+		/* mlog.c's commitment of the instance in the full log: one more */
+		EXPECT_EQ(o->n + 1, r->commit.records);
+	}
 	free(full);
 	free(ascii2);
 	free(ascii);
@@ -1520,10 +1602,19 @@ TEST_F_TIMEOUT(mux, concealment, 300)
 			   sizeof(why));
 		EXPECT_STREQ("", why);
 		EXPECT_EQ(0, memcmp(pcr, r->pcr, sizeof(pcr)));
+		/* each header commits to its own instance's records only */
+		check_commit_vs_full(&r->hdr.commit, r->batches, p1->full,
+				     p1->flen, p1->a.uuid, "A's view", why,
+				     sizeof(why));
+		EXPECT_STREQ("", why);
 		check_view(p1->view_b, p1->len_b, p1->b.uuid, p1->b.idx, r, why,
 			   sizeof(why));
 		EXPECT_STREQ("", why);
 		EXPECT_EQ(0, memcmp(pcr, r->pcr, sizeof(pcr)));
+		check_commit_vs_full(&r->hdr.commit, r->batches, p1->full,
+				     p1->flen, p1->b.uuid, "B's view", why,
+				     sizeof(why));
+		EXPECT_STREQ("", why);
 	}
 	inst_destroy(self->ctl, &p1->a);
 	inst_destroy(self->ctl, &p1->b);

@@ -315,6 +315,46 @@ static int walk_genesis(struct walk *w, const uint8_t *b, size_t blen,
 	return r.err ? walk_fail(w, off, "genesis truncated") : 0;
 }
 
+bool commit_add(struct vtpm_log_commit *c, const uint8_t *leaf)
+{
+	static const char chain_dom[] = "vtpm-mux chain v1";
+	const void *p[] = { chain_dom, c->chain, leaf };
+	size_t l[] = { 17, 32, 32 };
+	uint8_t out[32];
+
+	if (!hash_parts(ALG_SHA256, p, l, 3, out))
+		return false;
+	memcpy(c->chain, out, 32);
+	c->records++;
+	return true;
+}
+
+bool rec_of_instance(const uint8_t *body)
+{
+	return body_type(body) != VTPM_REC_GENESIS &&
+	       body_type(body) != VTPM_REC_ABORT;
+}
+
+/* a clear record's part in the commitments the walk computes */
+static bool walk_commit_entry(struct walk *w, const struct walk_entry *e)
+{
+	if (!rec_of_instance(e->body))
+		return true;
+	if (w->kind == VTPM_LOG_VIEW &&
+	    !memcmp(body_uuid(e->body), w->uuid, 16) &&
+	    !commit_add(&w->commit, e->leaf))
+		return false;
+	for (unsigned int i = 0; i < w->ntargets; i++) {
+		struct commit_target *t = &w->targets[i];
+
+		if ((!t->upto || e->batch < t->upto) &&
+		    !memcmp(body_uuid(e->body), t->uuid, 16) &&
+		    !commit_add(&t->c, e->leaf))
+			return false;
+	}
+	return true;
+}
+
 int walk_log(const uint8_t *log, size_t len, struct walk *w)
 {
 	static const char leaf_dom[] = "vtpm-mux leaf v1";
@@ -326,12 +366,20 @@ int walk_log(const uint8_t *log, size_t len, struct walk *w)
 
 	w->batches = w->records = w->clear = 0;
 	w->why = NULL;
+	memset(&w->hdr_commit, 0, sizeof(w->hdr_commit));
+	memset(&w->commit, 0, sizeof(w->commit));
+	w->commit_offset = 0;
+	for (unsigned int i = 0; i < w->ntargets; i++)
+		memset(&w->targets[i].c, 0, sizeof(w->targets[i].c));
 	magic = rd_bytes(&r, 8);
 	if (!magic || memcmp(magic, "VTPMLOG", 8))
 		return walk_fail(w, 0, "bad magic");
-	if (rd_be(&r, 2) != 1)
+	/* version 2: a view's header carries its instance's commitment */
+	if (rd_be(&r, 2) != 2)
 		return walk_fail(w, 8, "bad version");
 	w->kind = rd_be(&r, 2);
+	if (w->kind != VTPM_LOG_FULL && w->kind != VTPM_LOG_VIEW)
+		return walk_fail(w, 10, "bad kind");
 	w->hw_pcr = rd_be(&r, 4);
 	w->nr_banks = rd_be(&r, 1);
 	if (!w->nr_banks || w->nr_banks > VTPM_MAX_BANKS)
@@ -347,6 +395,15 @@ int walk_log(const uint8_t *log, size_t len, struct walk *w)
 		return walk_fail(w, r.pos, "first batch not 0");
 	uint64_t nb = rd_be(&r, 8);
 
+	if (w->kind == VTPM_LOG_VIEW) {
+		const uint8_t *chain;
+
+		w->commit_offset = r.pos;
+		w->hdr_commit.records = rd_be(&r, 8);
+		chain = rd_bytes(&r, 32);
+		if (chain)
+			memcpy(w->hdr_commit.chain, chain, 32);
+	}
 	if (r.err)
 		return walk_fail(w, r.pos, "header truncated");
 	leaves = malloc(VTPM_MAX_BATCH * sizeof(*leaves));
@@ -405,6 +462,10 @@ int walk_log(const uint8_t *log, size_t len, struct walk *w)
 					if (ret)
 						goto out;
 				}
+				if (e.body && !walk_commit_entry(w, &e)) {
+					ret = -EIO;
+					goto out;
+				}
 				w->clear++;
 			} else {
 				ret = walk_fail(w, e.offset, "entry form");
@@ -446,8 +507,19 @@ int walk_log(const uint8_t *log, size_t len, struct walk *w)
 		}
 		w->batches++;
 	}
-	if (r.pos != len)
+	if (r.pos != len) {
 		ret = walk_fail(w, r.pos, "bytes after the last batch");
+	} else if (w->kind == VTPM_LOG_VIEW) {
+		/* rule 9, computed here: the header's commitment is the view's */
+		if (w->commit.records != w->hdr_commit.records)
+			ret = walk_fail(w, w->commit_offset,
+					w->commit.records < w->hdr_commit.records ?
+					"commitment: the view shows fewer records of its instance than its header commits to" :
+					"commitment: the view shows more records of its instance than its header commits to");
+		else if (memcmp(w->commit.chain, w->hdr_commit.chain, 32))
+			ret = walk_fail(w, w->commit_offset + 8,
+					"commitment: the view's records of its instance are not the chain its header commits to");
+	}
 out:
 	free(leaves);
 	return ret;
@@ -682,6 +754,47 @@ void cmp_vpcrs(const struct vtpm_replay *r, const struct banks *bk,
 	}
 }
 
+void check_commit_vs_full(const struct vtpm_log_commit *c, uint64_t batches,
+			  const uint8_t *full, size_t flen, const uint8_t *uuid,
+			  const char *what, char *why, size_t wlen)
+{
+	struct commit_target t = { .uuid = uuid, .upto = batches };
+	struct walk w = { .targets = &t, .ntargets = 1 };
+	char a[65], b[65];
+	int ret;
+
+	why[0] = '\0';
+	if (!batches) {
+		snprintf(why, wlen, "%s: a view of no batch", what);
+		return;
+	}
+	ret = walk_log(full, flen, &w);
+	if (ret) {
+		snprintf(why, wlen, "%s: the full log does not walk: %d (%s at %zu)",
+			 what, ret, w.why ? w.why : "?", w.err_offset);
+		return;
+	}
+	if (w.kind != VTPM_LOG_FULL || w.batches < batches) {
+		snprintf(why, wlen, "%s: the full log (kind %u) has %llu batches, the view %llu",
+			 what, w.kind, (unsigned long long)w.batches,
+			 (unsigned long long)batches);
+		return;
+	}
+	if (t.c.records != c->records) {
+		snprintf(why, wlen, "%s: the header commits to %llu records of the instance, the full log has %llu in its first %llu batches",
+			 what, (unsigned long long)c->records,
+			 (unsigned long long)t.c.records,
+			 (unsigned long long)batches);
+		return;
+	}
+	if (memcmp(t.c.chain, c->chain, 32)) {
+		hex(c->chain, 32, a);
+		hex(t.c.chain, 32, b);
+		snprintf(why, wlen, "%s: the header's chain %s, the full log's %s",
+			 what, a, b);
+	}
+}
+
 /* a view replays (both ways) and belongs to uuid (vtpm idx); "" or why not */
 void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
 		unsigned int idx, struct vtpm_replay *r, char *why, size_t wlen)
@@ -709,7 +822,21 @@ void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
 		return;
 	}
 	for (unsigned int k = 0; k < w.nr_banks; k++)
-		if (memcmp(w.pcr[k], r->pcr[k], alg_by_id(w.algs[k])->size))
+		if (memcmp(w.pcr[k], r->pcr[k], alg_by_id(w.algs[k])->size)) {
 			snprintf(why, wlen, "view of vtpm%u: walk and mlog disagree",
 				 idx);
+			return;
+		}
+	/* the header's commitment: as mlog.c read it, as computed here */
+	if (w.commit.records != r->hdr.commit.records ||
+	    memcmp(w.commit.chain, r->hdr.commit.chain, 32) ||
+	    w.commit.records != r->commit.records ||
+	    memcmp(w.commit.chain, r->commit.chain, 32))
+		snprintf(why, wlen, "view of vtpm%u: the commitment of its header (%llu records), mlog's (%llu) and the walk's (%llu) differ",
+			 idx, (unsigned long long)r->hdr.commit.records,
+			 (unsigned long long)r->commit.records,
+			 (unsigned long long)w.commit.records);
+	else if (!w.commit.records)
+		snprintf(why, wlen, "view of vtpm%u: commits to no record (not even CREATE)",
+			 idx);
 }

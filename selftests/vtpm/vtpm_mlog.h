@@ -78,6 +78,18 @@ struct walk_entry {
 	size_t offset;		/* of the entry in the log */
 };
 
+/*
+ * An instance's commitment (log-format.md, version 2): the number of its
+ * records in the first @upto batches and the hash chain over their leaves,
+ * computed by the walk with OpenSSL.  In: @uuid, @upto (0: every batch);
+ * out: @c.
+ */
+struct commit_target {
+	const uint8_t *uuid;
+	uint64_t upto;
+	struct vtpm_log_commit c;
+};
+
 struct walk {
 	/* out */
 	uint16_t kind;
@@ -92,9 +104,20 @@ struct walk {
 	uint8_t start[VTPM_MAX_BANKS][64];	/* the genesis' start values */
 	const char *why;			/* on failure */
 	size_t err_offset;
+	/*
+	 * A view: the commitment its header carries (hdr_commit, its
+	 * offset in the log) and the one computed here from its clear
+	 * records of its instance (commit); the walk refuses a view
+	 * whose two differ (replay rule 9).  A full log: both zero.
+	 */
+	struct vtpm_log_commit hdr_commit, commit;
+	size_t commit_offset;
 	/* in: NULL, or called for every entry after its leaf is known */
 	int (*on_entry)(void *ctx, const struct walk_entry *e);
 	void *ctx;
+	/* in: the commitments to compute too (any log), ntargets of them */
+	struct commit_target *targets;
+	unsigned int ntargets;
 };
 
 /*
@@ -105,6 +128,11 @@ struct walk {
  * w->why set.
  */
 int walk_log(const uint8_t *log, size_t len, struct walk *w);
+
+/* SHA-256("vtpm-mux chain v1" || c->chain || leaf), records + 1 (OpenSSL) */
+bool commit_add(struct vtpm_log_commit *c, const uint8_t *leaf);
+/* a record of an instance (not GENESIS or ABORT): part of its commitment */
+bool rec_of_instance(const uint8_t *body);
 
 /* fields of a record body (offsets of lib/mlog.c, "Record body") */
 static inline uint8_t body_type(const uint8_t *b) { return b[1]; }
@@ -161,11 +189,23 @@ void cmp_vpcrs(const struct vtpm_replay *r, const struct banks *bk,
 /*
  * A view of instance uuid (/dev/vtpm<idx>) replays (mlog.c, into r, with
  * the instance reconstructed; and the walk), is a view of it, and both
- * agree: why "" or what is wrong.
+ * agree, also on its header's commitment, which must be the one the walk
+ * computes from the view's clear records of the instance: why "" or what
+ * is wrong.  Afterwards r->hdr.commit is the view's commitment.
  */
 void check_view(const uint8_t *v, size_t len, const uint8_t *uuid,
 		unsigned int idx, struct vtpm_replay *r, char *why,
 		size_t wlen);
+
+/*
+ * The commitment c of a view of instance uuid at batches (its header's,
+ * as the kernel keeps it apart from the records it renders) against the
+ * full log: exactly the instance's records in its first batches batches,
+ * computed here with OpenSSL.  why "" or what differs.
+ */
+void check_commit_vs_full(const struct vtpm_log_commit *c, uint64_t batches,
+			  const uint8_t *full, size_t flen, const uint8_t *uuid,
+			  const char *what, char *why, size_t wlen);
 
 /* TPM2_ReadClock on /dev/tpmrm0: 0, a TPM_RC (> 0) or -errno */
 /*

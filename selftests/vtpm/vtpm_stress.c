@@ -1622,6 +1622,11 @@ int main(int argc, char **argv)
 		}
 		wk.on_entry = on_entry;
 		wk.ctx = &c;
+		/* each instance's commitment in the full log, for its view */
+		wk.targets = calloc(opt.instances, sizeof(*wk.targets));
+		for (unsigned int i = 0; wk.targets && i < opt.instances; i++)
+			wk.targets[i].uuid = slots[i].uuid;
+		wk.ntargets = wk.targets ? opt.instances : 0;
 		ret = walk_log(log, log_len, &wk);
 		hrc = ret ? -1 : hw_pcr_read(wk.hw_pcr, wk.nr_banks, wk.algs, hw);
 		why[0] = '\0';
@@ -1751,6 +1756,18 @@ int main(int argc, char **argv)
 				if (!why[0] && (r->batches != wk.batches || vb != wk.batches))
 					snprintf(why, sizeof(why), "view of %llu batches",
 						 (unsigned long long)r->batches);
+				/*
+				 * its header commits to exactly the instance's
+				 * records in the full log (the same cut)
+				 */
+				if (!why[0] && (!wk.targets ||
+						wk.targets[i].c.records != r->hdr.commit.records ||
+						memcmp(wk.targets[i].c.chain,
+						       r->hdr.commit.chain, 32)))
+					snprintf(why, sizeof(why),
+						 "its header commits to %llu records, the full log has %llu of it (or another chain)",
+						 (unsigned long long)r->hdr.commit.records,
+						 wk.targets ? (unsigned long long)wk.targets[i].c.records : 0ULL);
 				for (unsigned int b = 0; !why[0] && b < bk.n; b++)
 					if (memcmp(r->pcr[b], hw[b], bk.size[b]))
 						snprintf(why, sizeof(why),
@@ -1763,9 +1780,12 @@ int main(int argc, char **argv)
 				if (why[0] && bad++ < 3)
 					printf("#   vtpm%u: %s\n", s->idx, why);
 			}
-			tap(rd && !bad, "%u views replayed by mlog.c: the hardware PCR, and the vPCRs PCR_Read answers (%u wrong, %.1f s)",
+			tap(rd && !bad, "%u views replayed by mlog.c: the hardware PCR, their headers' commitments (the full log's, computed here), and the vPCRs PCR_Read answers (%u wrong, %.1f s)",
 			    opt.instances, bad, now_s() - tv);
 			free(rd);
+			free(wk.targets);
+			wk.targets = NULL;
+			wk.ntargets = 0;
 		}
 
 		/* the full log through mlog.c: within a time limit */

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest side of make check's attestation stage: load the module, run
-# the attestation selftests (the ABI and 64 concurrent requests, the
-# forgeries vtpm-verify must reject, the attestation key against
+# the attestation selftests (the ABI and 64 concurrent requests, each
+# bundle's view header commitment against the full log, the forgeries
+# vtpm-verify must reject, among them a relay hiding each record type of
+# an instance, a destroyed one's included, the attestation key against
 # tpm2-tools), unload it, and look for kernel warnings.  Prints TAP.
 set -uo pipefail
 
