@@ -19,6 +19,7 @@
  * serialises leaders); everything else is read-only.
  */
 #include <linux/capability.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/vtpm_mux.h>
@@ -591,16 +592,18 @@ int vtpm_attest_get_req(struct vtpm_attest_req *req, void __user *uarg)
 long vtpm_attest_answer(const struct vtpm_tenant *tenant, u32 index,
 			struct vtpm_attest_req *req, void __user *uarg)
 {
+	struct vtpm_log_reader *view = NULL;
 	struct vtpm_attestation *a;
 	struct vtpm_bundle *b = NULL;
-	void *view = NULL, *out = NULL;
-	size_t view_len, size;
+	size_t view_len, size, head;
+	u8 *out = NULL;
+	loff_t pos = 0;
 	long ret;
 
 	if (!vtpm_attest_available())
 		return -EOPNOTSUPP;
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	a = kzalloc(sizeof(*a), GFP_KERNEL_ACCOUNT);
+	b = kzalloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!a || !b)
 		goto out;
@@ -611,12 +614,19 @@ long vtpm_attest_answer(const struct vtpm_tenant *tenant, u32 index,
 	if (ret)
 		goto out;
 
-	view = vtpm_log_render(&a->cut, tenant, &a->commit, false, &view_len);
+	/* the view is rendered into the caller's buffer, after the head */
+	view = vtpm_log_reader_new(&a->cut, tenant, &a->commit, false);
 	if (IS_ERR(view)) {
 		ret = PTR_ERR(view);
 		view = NULL;
 		goto out;
 	}
+	ret = vtpm_log_reader_size(view, &view_len);
+	if (ret)
+		goto out;
+	ret = -EIO;
+	if (view_len > U32_MAX)
+		goto out;
 	memcpy(b->uuid, tenant->uuid, VTPM_UUID_SIZE);
 	b->batches = a->cut.batches;
 	b->nonce_len = a->nonce_len;
@@ -629,27 +639,32 @@ long vtpm_attest_answer(const struct vtpm_tenant *tenant, u32 index,
 	b->attest_len = a->attest_len;
 	b->sig = a->sig;
 	b->sig_len = a->sig_len;
-	b->view = view;
 	b->view_len = view_len;
 	size = vtpm_bundle_size(b);
-	ret = -EIO;
 	if (!size)
 		goto out;
+	head = size - view_len;
 	if (size > req->len) {
 		ret = -ENOSPC;
 	} else {
-		out = kvmalloc(size, GFP_KERNEL);
+		out = kmalloc(head, GFP_KERNEL_ACCOUNT);
 		ret = -ENOMEM;
 		if (!out)
 			goto out;
 		ret = -EIO;
-		if (vtpm_bundle_write(b, out, size) != size)
+		if (vtpm_bundle_write_head(b, out, head) != head)
+			goto out;
+		ret = -EFAULT;
+		if (copy_to_user(u64_to_user_ptr(req->buf), out, head))
+			goto out;
+		ret = vtpm_log_reader_read(view, u64_to_user_ptr(req->buf +
+							       head),
+					   view_len, &pos);
+		if (ret >= 0 && (size_t)ret != view_len)
+			ret = fatal_signal_pending(current) ? -EINTR : -EFAULT;
+		if (ret < 0)
 			goto out;
 		ret = 0;
-		if (copy_to_user(u64_to_user_ptr(req->buf), out, size)) {
-			ret = -EFAULT;
-			goto out;
-		}
 	}
 	req->len = size;
 	req->index = index;
@@ -659,8 +674,8 @@ long vtpm_attest_answer(const struct vtpm_tenant *tenant, u32 index,
 	if (copy_to_user(uarg, req, sizeof(*req)))
 		ret = -EFAULT;
 out:
-	kvfree(out);
-	kvfree(view);
+	kfree(out);
+	vtpm_log_reader_free(view);
 	kfree(b);
 	kfree(a);
 	return ret;

@@ -8,6 +8,7 @@
  * which answers a malformed one with a TPM error response.
  */
 #include <linux/poll.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/workqueue.h>
@@ -90,7 +91,7 @@ static int vtpm_open(struct inode *inode, struct file *file)
 
 	if (vtpm_instance_dead(inst))
 		return -ENODEV;
-	f = kvzalloc(sizeof(*f), GFP_KERNEL);
+	f = kvzalloc(sizeof(*f), GFP_KERNEL_ACCOUNT);
 	if (!f)
 		return -ENOMEM;
 	f->space = vtpm_backend_open(inst);
@@ -223,11 +224,11 @@ static __poll_t vtpm_poll(struct file *file, poll_table *wait)
  */
 static long vtpm_ioctl_get_log(struct vtpm_file *f, void __user *uarg)
 {
+	struct vtpm_log_reader *rd;
 	struct vtpm_log_req req;
-	struct vtpm_log_cut cut;
 	size_t len, i;
-	long ret = 0;
-	void *buf;
+	loff_t pos = 0;
+	long ret;
 	u32 size;
 
 	if (get_user(size, (u32 __user *)uarg))
@@ -242,21 +243,32 @@ static long vtpm_ioctl_get_log(struct vtpm_file *f, void __user *uarg)
 		if (req.reserved[i])
 			return -EINVAL;
 
-	buf = vtpm_log_render_now(f->inst->tenant,
-				  req.flags & VTPM_LOG_REQ_ASCII, &cut, &len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	if (len > req.len)
+	/* rendered straight into the caller's buffer: nothing of its size */
+	rd = vtpm_log_reader_now(f->inst->tenant,
+				 req.flags & VTPM_LOG_REQ_ASCII);
+	if (IS_ERR(rd))
+		return PTR_ERR(rd);
+	ret = vtpm_log_reader_size(rd, &len);
+	if (ret)
+		goto out;
+	if (len > req.len) {
 		ret = -ENOSPC;
-	else if (copy_to_user(u64_to_user_ptr(req.buf), buf, len))
-		ret = -EFAULT;
-	kvfree(buf);
-	if (ret == -EFAULT)
-		return ret;
+	} else {
+		ret = vtpm_log_reader_read(rd, u64_to_user_ptr(req.buf), len,
+					   &pos);
+		if (ret >= 0 && (size_t)ret != len)
+			/* a fault or a fatal signal after the first bytes */
+			ret = fatal_signal_pending(current) ? -EINTR : -EFAULT;
+		if (ret < 0)
+			goto out;
+		ret = 0;
+	}
 	req.len = len;
-	req.batches = cut.batches;
+	req.batches = vtpm_log_reader_cut(rd)->batches;
 	if (copy_to_user(uarg, &req, sizeof(req)))
-		return -EFAULT;
+		ret = -EFAULT;
+out:
+	vtpm_log_reader_free(rd);
 	return ret;
 }
 

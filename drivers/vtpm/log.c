@@ -21,8 +21,11 @@
  * without locks: what lies below a published cut never changes.
  */
 #include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/uaccess.h>
 #include <linux/xarray.h>
 
 #include "vtpm.h"
@@ -665,30 +668,68 @@ out:
 	return ret;
 }
 
+/* the largest item a reader renders at once: a clear entry or a header */
+#define VTPM_READER_ITEM	(1 + VTPM_SALT_SIZE + VTPM_TAG_SIZE + 2 + \
+				 VTPM_REC_MAX_BODY)
+
 /**
- * struct vtpm_render - state of one vtpm_log_render() pass
- * @w:	    where it writes (a counting writer in the sizing pass)
- * @viewer: the tenant of a view or ASCII list, NULL for the full log
- * @commit: a view's commitment (its header)
- * @ascii:  the ASCII list
- * @rec:    scratch: the decoded record
- * @body:   scratch: its body
- * @line:   scratch: its ASCII line
+ * struct vtpm_log_reader - one serialisation of the log at one cut
+ * @lock:    serialises the reader's users (one open file's readers); a
+ *	     mutex: held while copying to user space, which only the file's
+ *	     own readers wait for
+ * @cut:     the cut it renders
+ * @commit:  a view's commitment at @cut (its header)
+ * @viewer:  the tenant of a view or ASCII list, NULL for the full log
+ * @ascii:   the ASCII list
+ * @it:	     the position in the arena
+ * @batch:   the batch being rendered
+ * @n:	     its records
+ * @i:	     those rendered of it
+ * @seq:     the sequence number of the next record
+ * @started: the header is rendered
+ * @in_batch: @batch's header is rendered and its records follow
+ * @skip:    ASCII: @batch is voided, its records are not shown
+ * @pos:     offset in the output of @item[0]
+ * @item_len: bytes in @item
+ * @item_off: of which already read
+ * @w:	     scratch: the writer into @item
+ * @rec:     scratch: the decoded record
+ * @body:    scratch: its body
+ * @line:    scratch: its ASCII line
+ * @item:    the item being read: the header, a batch's header or an entry
+ *
+ * Its memory is constant, whatever the size of the log, and charged to the
+ * task that made it (Documentation/abi.md, "Memory").
  */
-struct vtpm_render {
-	struct tpm_wr w;
+struct vtpm_log_reader {
+	struct mutex lock;	/* see above */
+	struct vtpm_log_cut cut;
+	struct vtpm_log_commit commit;
 	const struct vtpm_tenant *viewer;
-	const struct vtpm_log_commit *commit;
 	bool ascii;
+	struct vtpm_log_iter it;
+	u64 batch;
+	u16 n;
+	u16 i;
+	u64 seq;
+	bool started;
+	bool in_batch;
+	bool skip;
+	loff_t pos;
+	u32 item_len;
+	u32 item_off;
+	struct tpm_wr w;
 	struct vtpm_log_rec rec;
 	u8 body[VTPM_REC_MAX_BODY];
 	char line[256];
+	u8 item[VTPM_READER_ITEM];
 };
 
-static int vtpm_render_rec(struct vtpm_render *rd,
-			   const struct vtpm_log_iter *it, u64 seq)
+/* Render the current record into @rd->w (nothing if not shown). */
+static int vtpm_render_rec(struct vtpm_log_reader *rd)
 {
 	static const u8 no_tag[VTPM_TAG_SIZE];
+	const struct vtpm_log_iter *it = &rd->it;
 	const struct vtpm_krec *k = &it->rec;
 	bool global = k->tenant == VTPM_NO_TENANT;
 	u8 salt[VTPM_SALT_SIZE];
@@ -698,7 +739,7 @@ static int vtpm_render_rec(struct vtpm_render *rd,
 	if (rd->ascii) {
 		if (global || k->tenant != rd->viewer->id)
 			return 0;
-		vtpm_log_rec_of(k, seq, &rd->rec);
+		vtpm_log_rec_of(k, rd->seq, &rd->rec);
 		len = vtpm_rec_ascii(&rd->rec, it->leaf, rd->line,
 				     sizeof(rd->line));
 		tpm_wr_bytes(&rd->w, rd->line, len);
@@ -708,11 +749,11 @@ static int vtpm_render_rec(struct vtpm_render *rd,
 		vtpm_log_wr_leaf(&rd->w, it->leaf);
 		return 0;
 	}
-	vtpm_log_rec_of(k, seq, &rd->rec);
+	vtpm_log_rec_of(k, rd->seq, &rd->rec);
 	len = vtpm_rec_encode(&rd->rec, rd->body, sizeof(rd->body));
 	if (!len)
 		return -EINVAL;
-	ret = vtpm_log_salt(k, seq, salt);
+	ret = vtpm_log_salt(k, rd->seq, salt);
 	if (ret)
 		return ret;
 	vtpm_log_wr_clear(&rd->w, salt, global ? no_tag :
@@ -728,127 +769,250 @@ static int vtpm_render_rec(struct vtpm_render *rd,
 static bool vtpm_log_voided(const struct vtpm_log_iter *it,
 			    const struct vtpm_log_cut *cut, u64 batch, u16 n)
 {
-	struct vtpm_log_iter *ahead;
-	bool voided;
+	struct vtpm_log_iter ahead = *it;
 	u16 i;
 
 	if (batch + 1 >= cut->batches)
 		return false;
-	ahead = kmemdup(it, sizeof(*it), GFP_KERNEL);
-	if (!ahead)
-		return false;
 	for (i = 0; i <= n; i++)
-		vtpm_log_iter_next(ahead);
-	voided = ahead->rec.type == VTPM_REC_ABORT &&
-		 ahead->rec.abort_batch == batch;
-	kfree(ahead);
-	return voided;
+		vtpm_log_iter_next(&ahead);
+	return ahead.rec.type == VTPM_REC_ABORT &&
+	       ahead.rec.abort_batch == batch;
 }
 
-static int vtpm_render_pass(struct vtpm_render *rd,
-			    const struct vtpm_log_cut *cut)
+static void vtpm_render_header(struct vtpm_log_reader *rd)
 {
-	struct vtpm_log_iter it = { };
-	u64 batch, seq = 0;
+	struct vtpm_log_header h = {
+		.kind = rd->viewer ? VTPM_LOG_VIEW : VTPM_LOG_FULL,
+		.hw_pcr = vlog.hw_pcr,
+		.nr_banks = vlog.banks->nr,
+		.nr_batches = rd->cut.batches,
+	};
+	u32 i;
+
+	for (i = 0; i < vlog.banks->nr; i++)
+		h.algs[i] = vlog.banks->bank[i].alg;
+	if (rd->viewer) {
+		memcpy(h.uuid, rd->viewer->uuid, VTPM_UUID_SIZE);
+		h.commit = rd->commit;
+	}
+	vtpm_log_wr_header(&rd->w, &h);
+}
+
+/* records walked between two cond_resched() when none of them is shown */
+#define VTPM_READER_RESCHED	1024
+
+/*
+ * Render the next item into @rd->item: 1 when there is one, 0 at the end,
+ * or -errno.
+ */
+static int vtpm_reader_next(struct vtpm_log_reader *rd)
+{
+	u32 walked = 0;
 	int ret;
 
-	if (!rd->ascii) {
-		struct vtpm_log_header h = {
-			.kind = rd->viewer ? VTPM_LOG_VIEW : VTPM_LOG_FULL,
-			.hw_pcr = vlog.hw_pcr,
-			.nr_banks = vlog.banks->nr,
-			.nr_batches = cut->batches,
-		};
-		u32 i;
-
-		for (i = 0; i < vlog.banks->nr; i++)
-			h.algs[i] = vlog.banks->bank[i].alg;
-		if (rd->viewer) {
-			memcpy(h.uuid, rd->viewer->uuid, VTPM_UUID_SIZE);
-			h.commit = *rd->commit;
-		}
-		vtpm_log_wr_header(&rd->w, &h);
-	}
-	for (batch = 0; batch < cut->batches; batch++) {
-		u16 n = vtpm_log_batch_count(batch), i;
-		bool skip = rd->ascii && vtpm_log_voided(&it, cut, batch, n);
-
+	tpm_wr_init(&rd->w, rd->item, sizeof(rd->item));
+	rd->pos += rd->item_len;
+	rd->item_len = 0;
+	rd->item_off = 0;
+	if (!rd->started) {
+		rd->started = true;
 		if (!rd->ascii)
-			vtpm_log_wr_batch(&rd->w, batch, n);
-		for (i = 0; i < n; i++, seq++) {
-			vtpm_log_iter_next(&it);
-			if (skip)
-				continue;
-			ret = vtpm_render_rec(rd, &it, seq);
-			if (ret)
-				return ret;
-		}
-		cond_resched();
+			vtpm_render_header(rd);
 	}
-	return rd->w.err ? -EOVERFLOW : 0;
+	while (!rd->w.pos) {
+		if (rd->in_batch && rd->i < rd->n) {
+			vtpm_log_iter_next(&rd->it);
+			rd->i++;
+			if (!rd->skip) {
+				ret = vtpm_render_rec(rd);
+				if (ret)
+					return ret;
+			}
+			rd->seq++;
+			if (++walked % VTPM_READER_RESCHED == 0)
+				cond_resched();
+			continue;
+		}
+		if (rd->in_batch) {
+			rd->batch++;
+			rd->in_batch = false;
+		}
+		if (rd->batch >= rd->cut.batches)
+			break;
+		rd->n = vtpm_log_batch_count(rd->batch);
+		rd->i = 0;
+		rd->in_batch = true;
+		rd->skip = rd->ascii &&
+			   vtpm_log_voided(&rd->it, &rd->cut, rd->batch, rd->n);
+		if (!rd->ascii)
+			vtpm_log_wr_batch(&rd->w, rd->batch, rd->n);
+	}
+	if (rd->w.err)
+		return -EOVERFLOW;
+	rd->item_len = rd->w.pos;
+	return rd->item_len ? 1 : 0;
 }
 
-void *vtpm_log_render(const struct vtpm_log_cut *cut,
-		      const struct vtpm_tenant *viewer,
-		      const struct vtpm_log_commit *commit, bool ascii,
-		      size_t *len)
+/* Back to the start of the output. */
+static void vtpm_reader_rewind(struct vtpm_log_reader *rd)
 {
-	struct vtpm_render *rd;
-	void *buf = NULL;
-	int ret;
-
-	if (viewer && !ascii && !commit)
-		return ERR_PTR(-EINVAL);
-	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
-	if (!rd)
-		return ERR_PTR(-ENOMEM);
-	rd->viewer = viewer;
-	rd->commit = commit;
-	rd->ascii = ascii;
-	/* sizing pass: a writer without a buffer counts */
-	tpm_wr_init(&rd->w, NULL, SIZE_MAX);
-	ret = vtpm_render_pass(rd, cut);
-	if (ret)
-		goto out;
-	*len = rd->w.pos;
-	buf = kvmalloc(max_t(size_t, *len, 1), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	tpm_wr_init(&rd->w, buf, *len);
-	ret = vtpm_render_pass(rd, cut);
-	if (ret) {
-		kvfree(buf);
-		buf = NULL;
-	}
-out:
-	kfree_sensitive(rd);
-	return buf ? buf : ERR_PTR(ret);
+	memset(&rd->it, 0, sizeof(rd->it));
+	rd->batch = 0;
+	rd->n = 0;
+	rd->i = 0;
+	rd->seq = 0;
+	rd->started = false;
+	rd->in_batch = false;
+	rd->skip = false;
+	rd->pos = 0;
+	rd->item_len = 0;
+	rd->item_off = 0;
 }
 
 /**
- * vtpm_log_render_now() - render the log at the cut published now
- * @viewer: as for vtpm_log_render()
- * @ascii:  as for vtpm_log_render()
- * @cut:    out: the cut rendered
- * @len:    out: the length rendered
+ * vtpm_log_reader_new() - a reader of the log as it was at @cut
+ * @cut:    the cut
+ * @viewer: the tenant of a view or ASCII list, NULL for the full log
+ * @commit: a view's commitment: @viewer's at @cut (NULL otherwise)
+ * @ascii:  @viewer's ASCII list instead of its view
  *
- * Return: as vtpm_log_render(), or ERR_PTR(-EIO) if @viewer's commitment
- * could not be computed.
+ * Return: the reader (vtpm_log_reader_free() it), or an ERR_PTR.
  */
-void *vtpm_log_render_now(const struct vtpm_tenant *viewer, bool ascii,
-			  struct vtpm_log_cut *cut, size_t *len)
+struct vtpm_log_reader *vtpm_log_reader_new(const struct vtpm_log_cut *cut,
+					    const struct vtpm_tenant *viewer,
+					    const struct vtpm_log_commit *commit,
+					    bool ascii)
+{
+	struct vtpm_log_reader *rd;
+
+	if ((ascii && !viewer) || (viewer && !ascii && !commit))
+		return ERR_PTR(-EINVAL);
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL_ACCOUNT);
+	if (!rd)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&rd->lock);
+	rd->cut = *cut;
+	if (commit)
+		rd->commit = *commit;
+	rd->viewer = viewer;
+	rd->ascii = ascii;
+	return rd;
+}
+
+/**
+ * vtpm_log_reader_now() - a reader of the log at the cut published now
+ * @viewer: as for vtpm_log_reader_new()
+ * @ascii:  as for vtpm_log_reader_new()
+ *
+ * Return: as vtpm_log_reader_new(), or ERR_PTR(-EIO) if @viewer's
+ * commitment could not be computed.
+ */
+struct vtpm_log_reader *vtpm_log_reader_now(const struct vtpm_tenant *viewer,
+					    bool ascii)
 {
 	struct vtpm_log_commit commit;
+	struct vtpm_log_cut cut;
 	int ret;
 
 	if (!viewer) {
-		vtpm_log_cut(cut);
-		return vtpm_log_render(cut, NULL, NULL, ascii, len);
+		vtpm_log_cut(&cut);
+		return vtpm_log_reader_new(&cut, NULL, NULL, ascii);
 	}
-	ret = vtpm_log_cut_of(cut, viewer, &commit);
+	ret = vtpm_log_cut_of(&cut, viewer, &commit);
 	if (ret)
 		return ERR_PTR(ret);
-	return vtpm_log_render(cut, viewer, &commit, ascii, len);
+	return vtpm_log_reader_new(&cut, viewer, &commit, ascii);
+}
+
+void vtpm_log_reader_free(struct vtpm_log_reader *rd)
+{
+	if (!IS_ERR_OR_NULL(rd))
+		kfree_sensitive(rd);
+}
+
+const struct vtpm_log_cut *vtpm_log_reader_cut(const struct vtpm_log_reader *rd)
+{
+	return &rd->cut;
+}
+
+/**
+ * vtpm_log_reader_size() - the length of the whole output
+ * @rd:  the reader
+ * @len: out: its length
+ *
+ * Renders the output once without keeping it, then rewinds.
+ *
+ * Return: 0 or -errno.
+ */
+int vtpm_log_reader_size(struct vtpm_log_reader *rd, size_t *len)
+{
+	int ret;
+
+	mutex_lock(&rd->lock);
+	vtpm_reader_rewind(rd);
+	while ((ret = vtpm_reader_next(rd)) > 0)
+		;
+	*len = rd->pos + rd->item_len;
+	vtpm_reader_rewind(rd);
+	mutex_unlock(&rd->lock);
+	return ret;
+}
+
+/**
+ * vtpm_log_reader_read() - read the output from *@ppos
+ * @rd:	   the reader
+ * @buf:   where to, in user space
+ * @count: at most this many bytes
+ * @ppos:  the offset, advanced by what was read
+ *
+ * Renders on the fly: reading on from where the last read ended costs
+ * only the bytes read; an offset before that renders from the start.
+ *
+ * Return: the bytes read (0 at the end), -EFAULT, -EINVAL for a negative
+ * offset, or another -errno.
+ */
+ssize_t vtpm_log_reader_read(struct vtpm_log_reader *rd, char __user *buf,
+			     size_t count, loff_t *ppos)
+{
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	mutex_lock(&rd->lock);
+	if (*ppos < rd->pos)
+		vtpm_reader_rewind(rd);
+	else if (*ppos < rd->pos + rd->item_off)
+		rd->item_off = *ppos - rd->pos;	/* back, in the same item */
+	while (done < count) {
+		size_t n;
+
+		if (rd->item_off == rd->item_len) {
+			ret = vtpm_reader_next(rd);
+			if (ret <= 0)
+				break;
+		}
+		/* skip what lies before *ppos */
+		if (rd->pos + rd->item_off < *ppos) {
+			n = min_t(u64, rd->item_len - rd->item_off,
+				  *ppos - (rd->pos + rd->item_off));
+			rd->item_off += n;
+			continue;
+		}
+		n = min_t(size_t, rd->item_len - rd->item_off, count - done);
+		if (copy_to_user(buf + done, rd->item + rd->item_off, n)) {
+			ret = -EFAULT;
+			break;
+		}
+		rd->item_off += n;
+		done += n;
+		if (fatal_signal_pending(current))
+			break;
+	}
+	mutex_unlock(&rd->lock);
+	*ppos += done;
+	if (done)
+		return done;
+	return ret < 0 ? ret : 0;
 }

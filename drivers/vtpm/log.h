@@ -106,17 +106,24 @@ int vtpm_log_walk(const struct vtpm_log_cut *cut,
 		  void *ctx);
 
 /*
- * Serialise the log as it was at @cut: the full log (@viewer NULL), the
+ * Serialise the log as it was at one cut: the full log (@viewer NULL), the
  * view of @viewer, whose header carries @commit (@viewer's commitment at
- * @cut), or @viewer's ASCII list (@ascii).  Returns a kvmalloc'ed buffer
- * (kvfree() it) and its length in @len, or an ERR_PTR.
+ * the cut), or @viewer's ASCII list (@ascii).  A reader renders as it is
+ * read (vtpm_log_reader_read()), in memory of constant size, charged to
+ * the task that makes it: nothing is allocated for the log's size.
  */
-void *vtpm_log_render(const struct vtpm_log_cut *cut,
-		      const struct vtpm_tenant *viewer,
-		      const struct vtpm_log_commit *commit, bool ascii,
-		      size_t *len);
-/* The same at the cut published now (returned in @cut). */
-void *vtpm_log_render_now(const struct vtpm_tenant *viewer, bool ascii,
-			  struct vtpm_log_cut *cut, size_t *len);
+struct vtpm_log_reader;
+
+struct vtpm_log_reader *vtpm_log_reader_new(const struct vtpm_log_cut *cut,
+					    const struct vtpm_tenant *viewer,
+					    const struct vtpm_log_commit *commit,
+					    bool ascii);
+struct vtpm_log_reader *vtpm_log_reader_now(const struct vtpm_tenant *viewer,
+					    bool ascii);
+void vtpm_log_reader_free(struct vtpm_log_reader *rd);
+const struct vtpm_log_cut *vtpm_log_reader_cut(const struct vtpm_log_reader *rd);
+int vtpm_log_reader_size(struct vtpm_log_reader *rd, size_t *len);
+ssize_t vtpm_log_reader_read(struct vtpm_log_reader *rd, char __user *buf,
+			     size_t count, loff_t *ppos);
 
 #endif /* _VTPM_LOG_H */

@@ -8,10 +8,12 @@
  *   vtpmN/view		instance N's concealed view (its owner)
  *   vtpmN/ascii_measurements	its own records as ASCII lines (its owner)
  *
- * A file is rendered when it is opened, from a consistent cut of the log,
- * and read from that copy; the copy goes at close.  vtpmN/ belongs to the
- * owner and group of /dev/vtpmN and goes with the instance; a file that is
- * still open keeps its copy.
+ * A file shows the log at the cut published when it was opened, rendered
+ * as it is read (log.c, struct vtpm_log_reader): an open file costs a few
+ * KiB, charged to its opener, whatever the size of the log.  vtpmN/
+ * belongs to the owner and group of /dev/vtpmN, its files have the read
+ * permissions of the mode /dev/vtpmN was created with, and it goes with
+ * the instance; a file that is still open reads on to its cut's end.
  */
 #include <linux/fs.h>
 #include <linux/security.h>
@@ -27,33 +29,14 @@
 static struct dentry *vtpm_secfs_dir;
 static struct dentry *vtpm_secfs_top[2 + VTPM_AK_NR];
 
-/**
- * struct vtpm_secfs_buf - what one open file reads
- * @data: the rendered bytes
- * @len:  their number
- */
-struct vtpm_secfs_buf {
-	void *data;
-	size_t len;
-};
-
 static int vtpm_secfs_render(struct file *file,
 			     const struct vtpm_tenant *viewer, bool ascii)
 {
-	struct vtpm_secfs_buf *b;
-	struct vtpm_log_cut cut;
+	struct vtpm_log_reader *rd = vtpm_log_reader_now(viewer, ascii);
 
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return -ENOMEM;
-	b->data = vtpm_log_render_now(viewer, ascii, &cut, &b->len);
-	if (IS_ERR(b->data)) {
-		int ret = PTR_ERR(b->data);
-
-		kfree(b);
-		return ret;
-	}
-	file->private_data = b;
+	if (IS_ERR(rd))
+		return PTR_ERR(rd);
+	file->private_data = rd;
 	return 0;
 }
 
@@ -75,17 +58,12 @@ static int vtpm_secfs_ascii_open(struct inode *inode, struct file *file)
 static ssize_t vtpm_secfs_read(struct file *file, char __user *buf,
 			       size_t count, loff_t *ppos)
 {
-	struct vtpm_secfs_buf *b = file->private_data;
-
-	return simple_read_from_buffer(buf, count, ppos, b->data, b->len);
+	return vtpm_log_reader_read(file->private_data, buf, count, ppos);
 }
 
 static int vtpm_secfs_release(struct inode *inode, struct file *file)
 {
-	struct vtpm_secfs_buf *b = file->private_data;
-
-	kvfree(b->data);
-	kfree(b);
+	vtpm_log_reader_free(file->private_data);
 	return 0;
 }
 
@@ -245,9 +223,12 @@ static struct dentry *vtpm_secfs_owned(const char *name, umode_t mode,
  * @inst: the instance
  *
  * Failures are reported, not fatal: /dev/vtpmN serves the view as well.
+ * Whoever may read /dev/vtpmN may read its view and ASCII list: the files
+ * get the read bits of the device's mode.
  */
 void vtpm_secfs_add(struct vtpm_instance *inst)
 {
+	umode_t mode = inst->mode & 0444;
 	struct dentry *d;
 	char name[16];
 
@@ -258,12 +239,12 @@ void vtpm_secfs_add(struct vtpm_instance *inst)
 	if (IS_ERR(d))
 		goto err;
 	inst->secfs[0] = d;
-	d = vtpm_secfs_owned("view", 0440, inst->secfs[0], inst,
+	d = vtpm_secfs_owned("view", mode, inst->secfs[0], inst,
 			     &vtpm_secfs_view_fops);
 	if (IS_ERR(d))
 		goto err;
 	inst->secfs[1] = d;
-	d = vtpm_secfs_owned("ascii_measurements", 0440, inst->secfs[0], inst,
+	d = vtpm_secfs_owned("ascii_measurements", mode, inst->secfs[0], inst,
 			     &vtpm_secfs_ascii_fops);
 	if (IS_ERR(d))
 		goto err;

@@ -197,6 +197,22 @@ static int child_open(void *arg)
 	return 0;
 }
 
+/* open securityfs vtpm_mux/vtpmN/<a->flags == 0 ? view : ascii>: errno */
+static int child_open_secfs(void *arg)
+{
+	struct open_args *a = arg;
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/security/vtpm_mux/vtpm%u/%s",
+		 a->idx, a->flags ? "ascii_measurements" : "view");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 /* open read-write and run Startup + GetRandom */
 static int child_use(void *arg)
 {
@@ -340,6 +356,50 @@ TEST_F(perm, others_read_only_0644)
 	a.flags = O_WRONLY;
 	EXPECT_EQ(EACCES, run_as(&u1001, child_open, &a));
 	EXPECT_EQ(0, run_as(&u1000, child_open, &a));
+}
+
+/*
+ * securityfs vtpmN/view and ascii_measurements: the device's owner and
+ * group, and the read bits of its mode; whoever may not read /dev/vtpmN
+ * may not read them either.
+ */
+TEST_F(perm, secfs_follows_device_mode)
+{
+	static const unsigned int modes[] = { 0600, 0640, 0660, 0644, 0666,
+					      0400, 0200 };
+	struct open_args a = { 0 };
+	char path[96];
+	struct stat st;
+	unsigned int i;
+	int f;
+
+	BEGIN();
+	for (i = 0; i < ARRAY_LEN(modes); i++) {
+		a.idx = make(_metadata, self, VTPM_MUX_CREATE_OWNER |
+			     VTPM_MUX_CREATE_MODE, 1000, 1002, modes[i]);
+		for (f = 0; f < 2; f++) {
+			snprintf(path, sizeof(path),
+				 "/sys/kernel/security/vtpm_mux/vtpm%u/%s",
+				 a.idx, f ? "ascii_measurements" : "view");
+			ASSERT_EQ(0, stat(path, &st));
+			EXPECT_EQ(1000, st.st_uid);
+			EXPECT_EQ(1002, st.st_gid);
+			EXPECT_EQ(modes[i] & 0444, st.st_mode & 07777)
+				TH_LOG("%s of a device %04o", path, modes[i]);
+		}
+		a.flags = 0;
+		/* the group reads the view only if it may read the device */
+		EXPECT_EQ(modes[i] & 0040 ? 0 : EACCES,
+			  run_as(&u1001_in_1002, child_open_secfs, &a))
+			TH_LOG("group member, view of a device %04o", modes[i]);
+		EXPECT_EQ(modes[i] & 0004 ? 0 : EACCES,
+			  run_as(&u1001, child_open_secfs, &a))
+			TH_LOG("others, view of a device %04o", modes[i]);
+		a.flags = 1;
+		EXPECT_EQ(modes[i] & 0400 ? 0 : EACCES,
+			  run_as(&u1000, child_open_secfs, &a))
+			TH_LOG("owner, ascii list of a device %04o", modes[i]);
+	}
 }
 
 TEST_HARNESS_MAIN

@@ -45,7 +45,8 @@ int vtpm_attest_value(const u8 *log_id, u64 batches, const u8 *uuid,
 	return vtpm_plat_hashv(VTPM_ALG_SHA256, iov, ARRAY_SIZE(iov), value);
 }
 
-static void vtpm_bundle_wr(struct tpm_wr *w, const struct vtpm_bundle *b)
+static void vtpm_bundle_wr(struct tpm_wr *w, const struct vtpm_bundle *b,
+			   bool view)
 {
 	tpm_wr_bytes(w, VTPM_BUNDLE_MAGIC, VTPM_BUNDLE_MAGIC_SIZE);
 	tpm_wr_u16(w, VTPM_BUNDLE_VERSION);
@@ -61,7 +62,8 @@ static void vtpm_bundle_wr(struct tpm_wr *w, const struct vtpm_bundle *b)
 	tpm_wr_tpm2b(w, b->attest, b->attest_len);
 	tpm_wr_tpm2b(w, b->sig, b->sig_len);
 	tpm_wr_u32(w, b->view_len);
-	tpm_wr_bytes(w, b->view, b->view_len);
+	if (view)
+		tpm_wr_bytes(w, b->view, b->view_len);
 }
 
 static bool vtpm_bundle_valid(const struct vtpm_bundle *b)
@@ -87,7 +89,7 @@ size_t vtpm_bundle_size(const struct vtpm_bundle *b)
 	if (!vtpm_bundle_valid(b))
 		return 0;
 	tpm_wr_init(&w, NULL, SIZE_MAX);
-	vtpm_bundle_wr(&w, b);
+	vtpm_bundle_wr(&w, b, true);
 	return w.pos;
 }
 
@@ -106,7 +108,31 @@ size_t vtpm_bundle_write(const struct vtpm_bundle *b, u8 *buf, size_t cap)
 	if (!vtpm_bundle_valid(b))
 		return 0;
 	tpm_wr_init(&w, buf, cap);
-	vtpm_bundle_wr(&w, b);
+	vtpm_bundle_wr(&w, b, true);
+	return w.err ? 0 : w.pos;
+}
+
+/**
+ * vtpm_bundle_write_head() - serialise a bundle up to its view
+ * @b:	 the bundle (@view may be NULL: only @view_len is used)
+ * @buf: where to
+ * @cap: its capacity
+ *
+ * The view is the bundle's last field: the head, then the @view_len bytes
+ * of the view, are the bundle vtpm_bundle_write() writes.  The kernel
+ * writes the view after the head as it renders it.
+ *
+ * Return: the bytes written, or 0 if @b is not valid or @cap too small.
+ */
+size_t vtpm_bundle_write_head(const struct vtpm_bundle *b, u8 *buf,
+			      size_t cap)
+{
+	struct tpm_wr w;
+
+	if (!vtpm_bundle_valid(b))
+		return 0;
+	tpm_wr_init(&w, buf, cap);
+	vtpm_bundle_wr(&w, b, false);
 	return w.err ? 0 : w.pos;
 }
 

@@ -59,6 +59,8 @@ int vtpm_attest_value(const u8 *log_id, u64 batches, const u8 *uuid,
 		      u8 nonce_len, u8 *value);
 size_t vtpm_bundle_size(const struct vtpm_bundle *b);
 size_t vtpm_bundle_write(const struct vtpm_bundle *b, u8 *buf, size_t cap);
+size_t vtpm_bundle_write_head(const struct vtpm_bundle *b, u8 *buf,
+			      size_t cap);
 int vtpm_bundle_parse(const u8 *buf, size_t len, struct vtpm_bundle *b,
 		      const char **why, size_t *err_offset);
 

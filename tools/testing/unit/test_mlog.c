@@ -3930,6 +3930,49 @@ static void test_api(void)
 	free(t);
 }
 
+/*
+ * The kernel writes a bundle as its head, then the view as it renders it:
+ * that must be exactly the bundle vtpm_bundle_write() writes.
+ */
+static void test_bundle_head(void)
+{
+	static u8 whole[8192], split[8192];
+	static const u8 attest[40] = { 0xff, 0x54, 0x43, 0x47 };
+	static const u8 sig[72] = { 0x00, 0x18 };
+	struct vtpm_bundle b = { .batches = 7, .nonce_len = 3,
+				 .nonce = { 1, 2, 3 }, .leaf_index = 1,
+				 .nr_leaves = 3, .path_len = 2 };
+	u8 view[300];
+	size_t n, h, i;
+
+	for (i = 0; i < sizeof(view); i++)
+		view[i] = (u8)(i * 7);
+	memset(b.uuid, 0xab, sizeof(b.uuid));
+	memset(b.path, 0x5a, sizeof(b.path));
+	b.attest = attest;
+	b.attest_len = sizeof(attest);
+	b.sig = sig;
+	b.sig_len = sizeof(sig);
+	b.view = view;
+	b.view_len = sizeof(view);
+	n = vtpm_bundle_write(&b, whole, sizeof(whole));
+	CHECK(n == vtpm_bundle_size(&b), "bundle: write gives its size (%zu)",
+	      n);
+	b.view = NULL;
+	h = vtpm_bundle_write_head(&b, split, sizeof(split));
+	CHECK(h + sizeof(view) == n,
+	      "bundle: the head is the bundle less its view (%zu + %zu)", h,
+	      sizeof(view));
+	memcpy(split + h, view, sizeof(view));
+	CHECK(!memcmp(whole, split, n),
+	      "bundle: head then view is the bundle byte for byte");
+	CHECK(!vtpm_bundle_write_head(&b, split, h - 1),
+	      "bundle: a head one byte too small for its buffer is refused");
+	b.view_len = 0;
+	CHECK(!vtpm_bundle_write_head(&b, split, sizeof(split)),
+	      "bundle: a head with no view is refused");
+}
+
 int main(void)
 {
 	rp = calloc(1, sizeof(*rp));
@@ -3954,6 +3997,7 @@ int main(void)
 	test_header_v2();
 	test_conceal();
 	test_api();
+	test_bundle_head();
 	test_fuzz();
 	printf("1..%d\n", tests);
 	free(rp);
