@@ -117,7 +117,7 @@ u32 vtpm_plat_anchor(struct vtpm_tpm *t, const struct vtpm_pcr_change *chg)
 	if (chg->type < VTPM_CHANGE_EXTEND || chg->type > VTPM_CHANGE_RESUME ||
 	    chg->pcr >= VTPM_NUM_PCRS || chg->count > t->banks->nr)
 		return VTPM_RC_FAILURE;
-	k = kzalloc(sizeof(*k), GFP_KERNEL);
+	k = kzalloc(sizeof(*k), GFP_KERNEL_ACCOUNT);
 	if (!k)
 		return VTPM_RC_MEMORY;
 	k->tenant = inst->tenant->id;
