@@ -54,12 +54,17 @@ enum vtpm_srv_state {
  * struct vtpm_backend - the engine side of one sw-backed instance
  * @wq:		woken whenever @gen or @state changes: the engine's readers
  *		and pollers and the command waiting for its response
- * @lock:	protects the fields up to @buf; a mutex, since the engine's
- *		read and write copy from and to user space under it; never
- *		held while waiting
+ * @lock:	protects the fields up to @buf; held for a few stores and
+ *		copies between kernel buffers only: never while waiting, never
+ *		across a copy to or from user space (the engine's read and
+ *		write go through bounce buffers), so that an engine whose
+ *		memory never faults in stalls nobody but its own instance's
+ *		command, and that for engine_timeout_ms at most
  * @dead:	the instance is destroyed: nothing attaches any more
  * @gen:	generation of the attached engine, 0 when there is none
  * @next_gen:	the last generation handed out
+ * @cmd_seq:	number of the command in @buf, so that an engine's read that
+ *		copied it out commits only that command as read
  * @state:	&enum vtpm_srv_state
  * @read:	the engine read the command in @buf
  * @synced:	the engine is started and its PCRs equal the vPCRs
@@ -82,6 +87,7 @@ struct vtpm_backend {
 	bool dead;
 	u64 gen;
 	u64 next_gen;
+	u64 cmd_seq;
 	u8 state;
 	bool read;
 	bool synced;
@@ -209,61 +215,107 @@ static bool vtpm_srv_attached(const struct vtpm_server *srv)
 	return READ_ONCE(srv->inst->be->gen) == srv->gen;
 }
 
+/*
+ * The command, to the engine.  It is copied out under the lock into a
+ * bounce buffer and to user space without it; only then is it marked read,
+ * if it is still the same command: a copy that faults (-EFAULT) leaves it
+ * unread, as does one that never completes.
+ */
 static ssize_t vtpm_srv_read(struct file *file, char __user *buf,
 			     size_t size, loff_t *off)
 {
 	struct vtpm_server *srv = file->private_data;
 	struct vtpm_backend *be = srv->inst->be;
+	size_t len = 0;
 	ssize_t ret;
+	u8 *bounce;
+	u64 seq;
 
+	bounce = kmalloc(VTPM_MAX_COMMAND_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
+again:
 	mutex_lock(&be->lock);
 	while (be->gen == srv->gen && be->state != VTPM_SRV_CMD) {
 		mutex_unlock(&be->lock);
+		ret = -EAGAIN;
 		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
+			goto out;
+		ret = -ERESTARTSYS;
 		if (wait_event_interruptible(be->wq, !vtpm_srv_attached(srv) ||
 					     READ_ONCE(be->state) ==
 					     VTPM_SRV_CMD))
-			return -ERESTARTSYS;
+			goto out;
 		mutex_lock(&be->lock);
 	}
 	if (be->gen != srv->gen) {
 		ret = -EPIPE;
 	} else if (size < be->len) {
 		ret = -EINVAL;
-	} else if (copy_to_user(buf, be->buf, be->len)) {
-		ret = -EFAULT;
 	} else {
-		ret = be->len;
+		len = be->len;
+		seq = be->cmd_seq;
+		memcpy(bounce, be->buf, len);
+		ret = 0;
+	}
+	mutex_unlock(&be->lock);
+	if (ret)
+		goto out;
+
+	ret = -EFAULT;
+	if (copy_to_user(buf, bounce, len))
+		goto out;
+
+	mutex_lock(&be->lock);
+	if (be->gen != srv->gen) {
+		ret = -EPIPE;
+	} else if (be->state != VTPM_SRV_CMD || be->cmd_seq != seq) {
+		/* another reader of this engine took it: wait for the next */
+		mutex_unlock(&be->lock);
+		goto again;
+	} else {
+		ret = len;
 		be->state = VTPM_SRV_SENT;
 		be->read = true;
 	}
 	mutex_unlock(&be->lock);
 	if (ret > 0)
 		wake_up_all(&be->wq);
+out:
+	kfree_sensitive(bounce);
 	return ret;
 }
 
-/* The response, in one write() or writev(), however it is cut. */
+/*
+ * The response, in one write() or writev(), however it is cut; copied from
+ * user space into a bounce buffer before the lock is taken.
+ */
 static ssize_t vtpm_srv_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct vtpm_server *srv = iocb->ki_filp->private_data;
 	struct vtpm_backend *be = srv->inst->be;
 	size_t len = iov_iter_count(from);
 	ssize_t ret;
+	u8 *bounce;
 
 	if (len < VTPM_HEADER_SIZE || len > VTPM_MAX_RESPONSE_SIZE)
 		return -EINVAL;
+	bounce = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (!copy_from_iter_full(bounce, len, from))
+		goto out;
+
 	mutex_lock(&be->lock);
 	if (be->gen != srv->gen) {
 		ret = -EPIPE;
 	} else if (be->state != VTPM_SRV_SENT) {
 		ret = -EIO;		/* no command awaits a response */
-	} else if (!copy_from_iter_full(be->buf, len, from)) {
-		ret = -EFAULT;
-	} else if (get_unaligned_be32(be->buf + 2) != len) {
+	} else if (get_unaligned_be32(bounce + 2) != len) {
 		ret = -EINVAL;
 	} else {
+		memcpy(be->buf, bounce, len);
 		be->len = len;
 		be->state = VTPM_SRV_RSP;
 		ret = len;
@@ -271,6 +323,8 @@ static ssize_t vtpm_srv_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	mutex_unlock(&be->lock);
 	if (ret > 0)
 		wake_up_all(&be->wq);
+out:
+	kfree_sensitive(bounce);
 	return ret;
 }
 
@@ -437,6 +491,7 @@ static int vtpm_backend_exchange(struct vtpm_backend *be, const u8 *cmd,
 	memcpy(be->buf, cmd, len);
 	be->len = len;
 	be->read = false;
+	be->cmd_seq++;
 	be->state = VTPM_SRV_CMD;
 	mutex_unlock(&be->lock);
 	wake_up_all(&be->wq);
@@ -582,11 +637,11 @@ static int vtpm_backend_sync(struct vtpm_instance *inst)
 
 	if (READ_ONCE(be->synced) || !inst->tpm->started)
 		return 0;
-	s = kvzalloc(sizeof(*s), GFP_KERNEL);
+	s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return VTPM_RC_MEMORY;
 	s->inst = inst;
-	s->sim = kzalloc(vtpm_tpm_size(banks), GFP_KERNEL);
+	s->sim = kzalloc(vtpm_tpm_size(banks), GFP_KERNEL_ACCOUNT);
 	if (!s->sim) {
 		ret = VTPM_RC_MEMORY;
 		goto out;
@@ -789,7 +844,7 @@ struct vtpm_space *vtpm_backend_open(struct vtpm_instance *inst)
 
 	if (!inst->be)
 		return NULL;
-	space = kzalloc(sizeof(*space), GFP_KERNEL);
+	space = kzalloc(sizeof(*space), GFP_KERNEL_ACCOUNT);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
 	mutex_lock(&inst->lock);

@@ -150,15 +150,17 @@ static long vtpm_ctrl_info(struct vtpm_mux_info __user *uarg)
 	info.open_count = atomic_read(&inst->open_count);
 	info.engine = vtpm_backend_engine(inst, &info.attaches);
 
-	mutex_lock(&inst->lock);
+	/*
+	 * A snapshot, without the instance's lock: INFO never waits for a
+	 * command in progress (which may wait for its engine).
+	 */
 	banks = inst->tpm->banks;
 	info.nr_banks = banks->nr;
 	for (i = 0; i < banks->nr; i++)
 		info.banks[i] = banks->bank[i].alg;
-	info.started = inst->tpm->started;
-	info.commands = inst->tpm->commands;
-	info.extends = inst->tpm->extends;
-	mutex_unlock(&inst->lock);
+	info.started = READ_ONCE(inst->tpm->started);
+	info.commands = READ_ONCE(inst->tpm->commands);
+	info.extends = READ_ONCE(inst->tpm->extends);
 	vtpm_instance_put(inst);
 
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;

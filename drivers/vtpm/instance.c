@@ -23,8 +23,13 @@
 
 /*
  * The registry: index -> instance.  vtpm_registry_lock protects
- * vtpm_registry and vtpm_nr_instances; it is taken before an instance's
- * lock, never after.
+ * vtpm_registry and vtpm_nr_instances, and is held for IDR operations and
+ * reference grabs only: never while taking an instance's or an engine's
+ * lock, nor across anything that waits for an instance, so that LIST,
+ * INFO, CREATE, ATTACH and DESTROY of everyone never wait for one
+ * instance's command or engine.  A NULL entry is an index reserved by a
+ * creation or a destruction in progress: lookups and LIST do not see it,
+ * and nothing else gets that index until the device is created or gone.
  */
 static DEFINE_MUTEX(vtpm_registry_lock);
 static DEFINE_IDR(vtpm_registry);
@@ -116,9 +121,7 @@ static ssize_t commands_show(struct device *dev,
 	struct vtpm_instance *inst = to_vtpm_instance(dev);
 	u64 n;
 
-	mutex_lock(&inst->lock);
-	n = inst->tpm->commands;
-	mutex_unlock(&inst->lock);
+	n = READ_ONCE(inst->tpm->commands);	/* never waits for a command */
 	return sysfs_emit(buf, "%llu\n", n);
 }
 static DEVICE_ATTR_RO(commands);
@@ -129,9 +132,7 @@ static ssize_t extends_show(struct device *dev, struct device_attribute *attr,
 	struct vtpm_instance *inst = to_vtpm_instance(dev);
 	u64 n;
 
-	mutex_lock(&inst->lock);
-	n = inst->tpm->extends;
-	mutex_unlock(&inst->lock);
+	n = READ_ONCE(inst->tpm->extends);	/* never waits for a command */
 	return sysfs_emit(buf, "%llu\n", n);
 }
 static DEVICE_ATTR_RO(extends);
@@ -307,18 +308,16 @@ err_put:
 }
 
 /*
- * Called with vtpm_registry_lock held; drops the registry's reference.
- * Returns the instance's tenant, whose DESTROY record the caller anchors
- * once it has dropped the registry lock.
+ * Tear down an instance that is no longer in the registry (its index is
+ * still reserved: the caller releases it); drops the registry's reference.
+ * Bounded in time whatever the engine does: a command waiting for the
+ * engine gives up at once, one waiting for the hardware TPM within the
+ * TPM's own timeouts.  Returns the instance's tenant, whose DESTROY record
+ * the caller anchors.
  */
 static struct vtpm_tenant *vtpm_instance_kill(struct vtpm_instance *inst)
 {
 	struct vtpm_tenant *t = inst->tenant;
-
-	lockdep_assert_held(&vtpm_registry_lock);
-
-	idr_remove(&vtpm_registry, inst->index);
-	vtpm_nr_instances--;
 
 	/* a command waiting for the engine gives up, and the lock with it */
 	vtpm_backend_kill(inst);
@@ -333,14 +332,38 @@ static struct vtpm_tenant *vtpm_instance_kill(struct vtpm_instance *inst)
 	return t;
 }
 
+/* Unpublish instance @index, keeping the index reserved; or NULL. */
+static struct vtpm_instance *vtpm_instance_unpublish(u32 index)
+{
+	struct vtpm_instance *inst;
+
+	mutex_lock(&vtpm_registry_lock);
+	inst = idr_find(&vtpm_registry, index);
+	if (inst)
+		idr_replace(&vtpm_registry, NULL, index);
+	mutex_unlock(&vtpm_registry_lock);
+	return inst;
+}
+
+/* Free a reserved index once its instance's device is gone. */
+static void vtpm_instance_release_index(u32 index)
+{
+	mutex_lock(&vtpm_registry_lock);
+	idr_remove(&vtpm_registry, index);
+	vtpm_nr_instances--;
+	mutex_unlock(&vtpm_registry_lock);
+}
+
 /**
  * vtpm_instance_destroy() - destroy /dev/vtpmN
  * @index: N
  *
- * Waits for a command in progress on the instance; open files stay valid
- * but every later call on them fails with -ENODEV.  The DESTROY record is
- * anchored before this returns, or, if the hardware TPM fails, with the
- * next batch that succeeds: the instance is gone either way.
+ * Waits for a command in progress on the instance (one waiting for the
+ * engine gives up at once); open files stay valid but every later call on
+ * them fails with -ENODEV.  The DESTROY record is anchored before this
+ * returns, or, if the hardware TPM fails, with the next batch that
+ * succeeds: the instance is gone either way.  Holds no lock that another
+ * instance or the control device needs while it waits.
  *
  * Return: 0, or -ENODEV if there is no instance N.
  */
@@ -349,14 +372,11 @@ int vtpm_instance_destroy(u32 index)
 	struct vtpm_instance *inst;
 	struct vtpm_tenant *t;
 
-	mutex_lock(&vtpm_registry_lock);
-	inst = idr_find(&vtpm_registry, index);
-	if (!inst) {
-		mutex_unlock(&vtpm_registry_lock);
+	inst = vtpm_instance_unpublish(index);
+	if (!inst)
 		return -ENODEV;
-	}
 	t = vtpm_instance_kill(inst);
-	mutex_unlock(&vtpm_registry_lock);
+	vtpm_instance_release_index(index);
 
 	if (vtpm_instance_record(t, VTPM_REC_DESTROY))
 		pr_warn("vtpm%u destroyed; its DESTROY record waits for the hardware TPM\n",
@@ -480,10 +500,18 @@ void vtpm_instances_exit(void)
 	int id;
 
 	/* the log goes with the module: only IMA keeps their end */
-	mutex_lock(&vtpm_registry_lock);
-	idr_for_each_entry(&vtpm_registry, inst, id)
+	for (;;) {
+		mutex_lock(&vtpm_registry_lock);
+		id = 0;
+		inst = idr_get_next(&vtpm_registry, &id);
+		if (inst)
+			idr_replace(&vtpm_registry, NULL, id);
+		mutex_unlock(&vtpm_registry_lock);
+		if (!inst)
+			break;
 		vtpm_ima_tenant("destroy", vtpm_instance_kill(inst));
-	mutex_unlock(&vtpm_registry_lock);
+		vtpm_instance_release_index(id);
+	}
 	idr_destroy(&vtpm_registry);
 	class_destroy(vtpm_class);
 	unregister_chrdev_region(vtpm_devt, vtpm_max_instances);
