@@ -151,7 +151,9 @@ uuid_a=$(cat "/sys/class/vtpm/$(basename "$a")/uuid")
 [ -s "$work/state/$uuid_a/key.priv" ] && [ -s "$work/state/$uuid_a/key.pub" ]
 ok $? "vtpmd sealed the state key into STATE/UUID/key.{pub,priv}"
 eq "key.priv is root's alone" "$(stat -c '%U %a' "$work/state/$uuid_a/key.priv")" "root 600"
-eq "swtpm runs as tss" "$(ps -o user= -p "$(engine_pid "$a")" | tr -d ' ')" tss
+uid_base=2130706432
+eq "swtpm of $a runs as its own uid, base + N" \
+	"$(stat -c %u "/proc/$(engine_pid "$a")")" $((uid_base + ${a#/dev/vtpm}))
 
 export TPM2TOOLS_TCTI="device:$a"
 check "tpm2_startup -c" tpm2_startup -c
@@ -357,6 +359,44 @@ cmp -s "$work/ek.pub" "$work/ekb.pub"
 ok $((! $?)) "B's EK differs from A's (its own endorsement seed)"
 eq "B's vPCR 16 is its own (zero)" "$(pcr 16)" "$(zeros 32)"
 
+# --- engines cannot reach each other -------------------------------------------
+uuid_b=$(cat "/sys/class/vtpm/$(basename "$b")/uuid")
+pa=$(engine_pid "$a")
+pb=$(engine_pid "$b")
+ua=$(stat -c %u "/proc/$pa")
+ub=$(stat -c %u "/proc/$pb")
+eq "B's engine runs as its own uid" "$ub" $((uid_base + ${b#/dev/vtpm}))
+status_of() { awk -v k="$2:" '$1 == k { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"; }
+for p in "$pa" "$pb"; do
+	eq "engine $p: gid = uid" "$(status_of "$p" Gid | awk '{print $1 $2 $3 $4}')" \
+		"$(stat -c %u "/proc/$p")$(stat -c %u "/proc/$p")$(stat -c %u "/proc/$p")$(stat -c %u "/proc/$p")"
+	eq "engine $p: no supplementary groups" "$(status_of "$p" Groups)" ""
+	eq "engine $p: no capabilities" "$(status_of "$p" CapEff)/$(status_of "$p" CapPrm)" \
+		0000000000000000/0000000000000000
+	eq "engine $p: no new privileges" "$(status_of "$p" NoNewPrivs)" 1
+	eq "engine $p: a seccomp filter" "$(status_of "$p" Seccomp)" 2
+done
+eq "A's state is its engine's alone" "$(stat -c '%u %a' "$work/state/$uuid_a/tpm")" "$ua 700"
+eq "B's state is its engine's alone" "$(stat -c '%u %a' "$work/state/$uuid_b/tpm")" "$ub 700"
+bfile=$(find "$work/state/$uuid_b/tpm" -type f | head -n 1)
+[ -n "$bfile" ]
+ok $? "B's engine saved its state (${bfile##*/})"
+as_a() { setpriv --reuid="$ua" --regid="$ua" --clear-groups -- "$@"; }
+check "engine A's uid lists its own state" as_a ls "$work/state/$uuid_a/tpm"
+check "engine A's uid signals its own engine" as_a kill -0 "$pa"
+fails "engine A's uid cannot list B's state" as_a ls "$work/state/$uuid_b/tpm"
+fails "... nor read B's state file" as_a cat "$bfile"
+fails "... nor write into B's state" as_a touch "$work/state/$uuid_b/tpm/x"
+fails "... nor signal B's engine" as_a kill -0 "$pb"
+fails "... nor read B's environment" as_a cat "/proc/$pb/environ"
+fails "... nor B's memory" as_a dd if="/proc/$pb/mem" bs=1 count=1 skip=4194304
+# PTRACE_ATTACH (16) with the raw syscall (x86-64: 101)
+fails "... nor ptrace B's engine" as_a perl -e \
+	'exit(syscall(101, 16, $ARGV[0], 0, 0) == -1 ? 1 : 0)' "$pb"
+kill -CONT "$pb" 2>/dev/null	# had the attach worked
+export TPM2TOOLS_TCTI="device:$b"
+check "B's engine still answers" tpm2_getrandom --hex 8
+
 # --- binding A's EK to A on this host: vtpmctl bind, vtpm-verify --binding ---
 export TPM2TOOLS_TCTI="device:$a"
 check "A: persist its EK at 0x81010001" tpm2_evictcontrol -C o -c "$work/ek.ctx" 0x81010001
@@ -371,7 +411,6 @@ check "vtpm-verify --binding --pub ek.pub --uuid A" "$vtpmverify" --binding "$wo
 eq "... BOUND, with the EK's name" "$(head -n 1 "$work/out")" "BOUND handle 0x81010001 name $name"
 grep -q "^TRUSTED" "$work/out"
 ok $? "... and the instance's attestation is TRUSTED"
-uuid_b=$(cat "/sys/class/vtpm/$(basename "$b")/uuid")
 for bad in "nonce:--nonce 62696e642d6e6f6e6366" "uuid:--uuid $uuid_b" \
 	   "pub:--pub $work/ekb.pub"; do
 	args=(--binding "$work/bind.bin" --ak "$work/hwak.pem" --nonce 62696e642d6e6f6e6365
@@ -506,5 +545,16 @@ check "vtpmctl destroy $b" "$vtpmctl" destroy "$b"
 unset 'devs[1]'
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 fails "... its swtpm exits" kill -0 "$pid"
+
+# its index and uid are reused: the old state goes back to root
+c=$("$vtpmctl" create --backend sw --label tenant-c)
+ok $? "a new sw instance ($c)"
+devs+=("$c")
+eq "... at B's index" "$c" "$b"
+wait_engine "$c" attached
+ok $? "... its engine is attached"
+eq "... B's old state belongs to root again" \
+	"$(stat -c '%u %a' "$work/state/$uuid_b/tpm")" "0 700"
+eq "... and its files" "$(stat -c %u "$bfile")" 0
 grep -E "vtpmd:" "$work/vtpmd.log" | tail -n 5 | sed 's/^/# /'
 tap_done

@@ -36,6 +36,8 @@
 #include <dirent.h>
 #include <linux/netlink.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -63,10 +65,13 @@ static struct {
 	const char *control;
 	const char *sysfs;
 	const char *pidfile;
-	uid_t uid;
+	uid_t uid;		/* --user: every engine's; else unused */
 	gid_t gid;
+	bool shared;		/* --user given: one user for all engines */
+	uid_t uid_base;		/* engine of /dev/vtpmN: uid and gid base + N */
 	bool verbose;
 } opt = {
+	.uid_base = VTPMD_UID_BASE,
 	.state_dir = "/var/lib/vtpmd",
 	.swtpm = "swtpm",
 	.tcti = "device:/dev/tpmrm0",
@@ -119,14 +124,102 @@ static int make_dir(const char *path, mode_t mode, uid_t uid, gid_t gid)
 	return 0;
 }
 
-/* In the child: fds 3 (server) and 4 (key), nothing else; then swtpm. */
-static void exec_swtpm(int srv, int keyfd, const char *tpmdir)
+/*
+ * Give what is in @dir (not below) to @uid:@gid, without following links:
+ * a state made by another vtpmd version, or under --user.
+ */
+static int chown_contents(const char *dir, uid_t uid, gid_t gid)
 {
+	struct dirent *d;
+	int ret = 0;
+	DIR *dp;
+
+	dp = opendir(dir);
+	if (!dp)
+		return -1;
+	while ((d = readdir(dp)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..") &&
+		    fchownat(dirfd(dp), d->d_name, uid, gid,
+			     AT_SYMLINK_NOFOLLOW))
+			ret = -1;
+	closedir(dp);
+	return ret;
+}
+
+/*
+ * The uid and gid the engine of /dev/vtpm@index runs as: its own (base +
+ * index), unless --user gave one for all.  Refuses a uid or gid that
+ * belongs to a user or group of this host.
+ */
+static int engine_ids(uint32_t index, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	if (opt.shared) {
+		*uid = opt.uid;
+		*gid = opt.gid;
+		return 0;
+	}
+	*uid = opt.uid_base + index;
+	*gid = opt.uid_base + index;
+	pw = getpwuid(*uid);
+	gr = getgrgid(*gid);
+	if (pw || gr) {
+		logmsg("vtpm%u: uid/gid %u belongs to %s '%s': engine not started (choose another --uid-base)",
+		       index, *uid, pw ? "user" : "group",
+		       pw ? pw->pw_name : gr->gr_name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * An index is reused after its instance is destroyed, and its uid with it:
+ * the state of every other instance that uid's engine ran goes back to root.
+ */
+static void disown_others(const char *uuid, uid_t uid)
+{
+	char path[4200];
+	struct dirent *d;
+	struct stat st;
+	DIR *dp;
+
+	if (opt.shared)
+		return;
+	dp = opendir(opt.state_dir);
+	if (!dp)
+		return;
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, uuid))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/tpm", opt.state_dir,
+			 d->d_name);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode) ||
+		    st.st_uid != uid)
+			continue;
+		if (chown_contents(path, 0, 0) || lchown(path, 0, 0))
+			logmsg("%s: cannot give back to root: %s", path,
+			       strerror(errno));
+	}
+	closedir(dp);
+}
+
+/*
+ * In the child: fds 3 (server) and 4 (key), nothing else; then swtpm, as
+ * @uid:@gid with no supplementary groups, no capabilities, no new
+ * privileges, no core dumps, and swtpm's seccomp filter.
+ */
+static void exec_swtpm(int srv, int keyfd, const char *tpmdir, uid_t uid,
+		       gid_t gid)
+{
+	struct rlimit nocore = { 0, 0 };
 	char state[4300];
 	const char *argv[] = {
 		opt.swtpm, "chardev", "--tpm2", "--fd", "3",
 		"--flags", "not-need-init", "--tpmstate", state,
-		"--key", "fd=4,mode=aes-256-cbc,format=binary", NULL,
+		"--key", "fd=4,mode=aes-256-cbc,format=binary",
+		"--seccomp", "action=kill", NULL,
 	};
 	int fd;
 
@@ -138,8 +231,10 @@ static void exec_swtpm(int srv, int keyfd, const char *tpmdir)
 	for (fd = 5; fd < 1024; fd++)
 		close(fd);
 	snprintf(state, sizeof(state), "dir=%s", tpmdir);
-	if (opt.uid && (setgroups(0, NULL) || setgid(opt.gid) ||
-			setuid(opt.uid))) {
+	if (setrlimit(RLIMIT_CORE, &nocore) ||
+	    (uid && (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+		     setresuid(uid, uid, uid))) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		logmsg("cannot drop privileges: %s", strerror(errno));
 		_exit(127);
 	}
@@ -155,17 +250,26 @@ static void start_engine(uint32_t index, struct engine *e, time_t now)
 	char uuid[64], dir[4096], tpmdir[4200];
 	uint8_t key[VTPMD_KEY_SIZE];
 	int ctl, srv, keyp[2];
+	uid_t uid;
+	gid_t gid;
 	pid_t pid;
 
 	e->next_try = now + 10;	/* unless it starts */
 	if (read_attr(index, "uuid", uuid, sizeof(uuid)) ||
 	    strlen(uuid) != 36 || strchr(uuid, '/'))
 		return;
+	if (engine_ids(index, &uid, &gid))
+		return;
 	snprintf(dir, sizeof(dir), "%s/%s", opt.state_dir, uuid);
 	snprintf(tpmdir, sizeof(tpmdir), "%s/tpm", dir);
+	disown_others(uuid, uid);
 	if (make_dir(dir, 0711, 0, 0) ||
-	    make_dir(tpmdir, 0700, opt.uid, opt.gid))
+	    make_dir(tpmdir, 0700, uid, gid))
 		return;
+	if (chown_contents(tpmdir, uid, gid)) {
+		logmsg("%s: %s", tpmdir, strerror(errno));
+		return;
+	}
 	if (state_key(dir, opt.tcti, key)) {
 		logmsg("vtpm%u: no state key: engine not started", index);
 		return;
@@ -199,13 +303,13 @@ static void start_engine(uint32_t index, struct engine *e, time_t now)
 		goto out_pipe;
 	}
 	if (!pid)
-		exec_swtpm(srv, keyp[0], tpmdir);
+		exec_swtpm(srv, keyp[0], tpmdir, uid, gid);
 	e->pid = pid;
 	e->started = now;
 	e->starts++;
 	if (opt.verbose)
-		logmsg("vtpm%u: engine started (pid %d, start %lu)", index,
-		       pid, e->starts);
+		logmsg("vtpm%u: engine started (pid %d, uid %u, start %lu)",
+		       index, pid, uid, e->starts);
 out_pipe:
 	close(keyp[0]);
 	if (keyp[1] >= 0)
@@ -353,8 +457,12 @@ static void usage(FILE *f)
 "  --state-dir DIR  where each instance's state goes, DIR/UUID (default\n"
 "                   /var/lib/vtpmd): key.pub and key.priv, the sealed key\n"
 "                   (root only), and tpm/, swtpm's encrypted state\n"
-"  --user USER      the user swtpm runs as (default: tss if it exists,\n"
-"                   else nobody; root: do not drop privileges)\n"
+"  --uid-base UID   the engine of /dev/vtpmN runs as uid and gid UID+N,\n"
+"                   its own, which no user or group of the host may have\n"
+"                   (default %u)\n"
+"  --user USER      run every engine as USER instead (weaker: engines can\n"
+"                   then signal and read each other; root: do not drop\n"
+"                   privileges)\n"
 "  --swtpm PATH     the swtpm program (default: swtpm in PATH)\n"
 "  --tpm TCTI       the hardware TPM that seals the keys (default\n"
 "                   device:/dev/tpmrm0)\n"
@@ -364,7 +472,7 @@ static void usage(FILE *f)
 "  --unseal-key DIR unseal the state key of the instance directory DIR\n"
 "                   (STATE/UUID) with the hardware TPM, print it in hex and\n"
 "                   exit: for recovery and tests; fails on any other TPM\n"
-"  -h, --help       show this help\n");
+"  -h, --help       show this help\n", VTPMD_UID_BASE);
 }
 
 /* vtpmd --unseal-key DIR: the key, in hex, if a sealed key is there. */
@@ -403,7 +511,7 @@ static int set_user(const char *name)
 
 int main(int argc, char **argv)
 {
-	const char *user = NULL, *unseal_dir = NULL;
+	const char *user = NULL, *unseal_dir = NULL, *uid_base = NULL;
 	struct pollfd pfd[2];
 	sigset_t mask;
 	int i, sfd, nfd;
@@ -423,6 +531,8 @@ int main(int argc, char **argv)
 			dst = &opt.state_dir;
 		} else if (!strcmp(a, "--user")) {
 			dst = &user;
+		} else if (!strcmp(a, "--uid-base")) {
+			dst = &uid_base;
 		} else if (!strcmp(a, "--swtpm")) {
 			dst = &opt.swtpm;
 		} else if (!strcmp(a, "--tpm")) {
@@ -446,9 +556,23 @@ int main(int argc, char **argv)
 	}
 	if (unseal_dir)
 		return print_key(unseal_dir);
-	if (user ? set_user(user) :
-	    set_user("tss") && set_user("nobody"))
+	if (user && set_user(user))
 		return 1;
+	opt.shared = user;
+	if (uid_base) {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(uid_base, &end, 0);
+		if (errno || *end || !v ||
+		    v + MAX_INDEX - 1 >= (unsigned long long)(uid_t)-1) {
+			logmsg("--uid-base %s: not a uid from 1 to %u", uid_base,
+			       (uid_t)-1 - MAX_INDEX);
+			return 2;
+		}
+		opt.uid_base = v;
+	}
 	if (make_dir(opt.state_dir, 0711, 0, 0))
 		return 1;
 
@@ -478,8 +602,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	logmsg("running: state %s, swtpm as uid %u, hardware TPM %s",
-	       opt.state_dir, opt.uid, opt.tcti);
+	if (opt.shared)
+		logmsg("running: state %s, every swtpm as uid %u, hardware TPM %s",
+		       opt.state_dir, opt.uid, opt.tcti);
+	else
+		logmsg("running: state %s, swtpm of vtpmN as uid %u+N, hardware TPM %s",
+		       opt.state_dir, opt.uid_base, opt.tcti);
 
 	while (!stop) {
 		struct signalfd_siginfo si;
