@@ -46,6 +46,33 @@ unsigned int vtpm_batch_wait_us = 1000;
 module_param_named(batch_wait_us, vtpm_batch_wait_us, uint, 0644);
 MODULE_PARM_DESC(batch_wait_us, "longest wait, in microseconds, of a batch for the callers of the last one (0: none; default 1000)");
 
+/*
+ * The share of the hardware TPM's time quotes may take (mux.c,
+ * "Pacing"), in percent.
+ */
+unsigned int vtpm_attest_share_pct = 25;
+
+static int vtpm_set_share(const char *val, const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (v < 1 || v > 100)
+		return -EINVAL;
+	WRITE_ONCE(vtpm_attest_share_pct, v);
+	return 0;
+}
+
+static const struct kernel_param_ops vtpm_share_ops = {
+	.set = vtpm_set_share,
+	.get = param_get_uint,
+};
+module_param_cb(attest_share_pct, &vtpm_share_ops, &vtpm_attest_share_pct,
+		0644);
+MODULE_PARM_DESC(attest_share_pct, "most of the hardware TPM's time, in percent, that attestation quotes may take (1..100, default 25)");
+
 /* The sw backend (backend.c): how long a command waits for its engine. */
 unsigned int vtpm_engine_timeout_ms = 120000;
 module_param_named(engine_timeout_ms, vtpm_engine_timeout_ms, uint, 0644);

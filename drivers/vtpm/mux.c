@@ -53,6 +53,20 @@
  * hardware quote (attest.c): no extend is in flight then, so the PCR holds
  * exactly the value of the log's committed batches.
  *
+ * Pacing.  A quote takes a real chip 25-250 ms, during which nobody's
+ * extend can run: quotes may take at most attest_share_pct of the hardware
+ * TPM's time.  After a quote that took d and ended at t, the next one is
+ * due at t + d * (100 - p) / p; until then leaders take no attestation
+ * request, which waits, queued, for the next quote, while records go on
+ * being extended.  A leader that finds only attestation requests that are
+ * not due sleeps until the due time or until a record is queued.  A quote
+ * takes at most VTPM_ATTEST_PER_TENANT requests of one tenant, in queue
+ * order, so that a tenant with many threads pushes another tenant's
+ * request back by no more than one quote.  The lead goes to a record's
+ * caller first (vtpm_mux_successor()): batches do not run in the context of
+ * a thread of a tenant flooding attestation requests, which its own threads
+ * or its cgroup may starve of CPU.
+ *
  * Locking: vtpm_mux.lock protects the queue, @busy, @queued, @nr_queued,
  * @expect, @tent_seq and every request's @state and @seq, and is held for
  * list operations only, never across a hardware command.  A request's
@@ -63,6 +77,7 @@
 #include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/wait.h>
@@ -132,6 +147,10 @@ enum vtpm_mux_state {
  * @taken:	of which in the batch in flight (@lock)
  * @nr_queued:	requests in @queue (@lock)
  * @nr_ready:	of which with their leaf ready, and attestation requests
+ * @nr_att:	of which attestation requests (@lock)
+ * @pacing:	a leader sleeps until a quote is due or a record is queued
+ *		(@lock)
+ * @next_quote_ns: when the next quote is due, ktime_get_ns() (leader)
  * @expect:	requests the next leader gathers before it takes the queue
  *		(@lock; read without it by a gathering leader and callers)
  * @tent_seq:	the tentative sequence number of the next record queued
@@ -170,6 +189,9 @@ struct vtpm_mux {
 	u32 taken;
 	u32 nr_queued;
 	atomic_t nr_ready;
+	u32 nr_att;
+	bool pacing;
+	u64 next_quote_ns;
 	u32 expect;
 	u64 tent_seq;
 	wait_queue_head_t gather_wq;
@@ -383,13 +405,30 @@ static u32 vtpm_mux_ready(void)
  * Take up to VTPM_MAX_BATCH records off the queue (deferred ones first),
  * and up to VTPM_MAX_ATTEST_BATCH attestation requests (@na of them).
  */
+#define VTPM_ATTEST_PER_TENANT	8
+
+/* Whether a quote may take one more request of @t (of @na taken). */
+static bool vtpm_mux_att_room(const struct vtpm_tenant *t, u32 na)
+{
+	u32 i, same = 0;
+
+	for (i = 0; i < na; i++)
+		if (mux->areqs[i]->att->tenant == t &&
+		    ++same == VTPM_ATTEST_PER_TENANT)
+			return false;
+	return true;
+}
+
 static u32 vtpm_mux_take(u32 *na)
 {
+	bool due = ktime_get_ns() >= mux->next_quote_ns;
 	struct vtpm_mux_req *req, *tmp;
 	u32 n = 0;
 
 	*na = 0;
 	mutex_lock(&mux->lock);
+	if (!due && mux->nr_att)
+		atomic64_inc(&mux->stats.paced);
 	list_for_each_entry_safe(req, tmp, &mux->deferred, node) {
 		if (n == VTPM_MAX_BATCH)
 			break;
@@ -399,16 +438,18 @@ static u32 vtpm_mux_take(u32 *na)
 	}
 	list_for_each_entry_safe(req, tmp, &mux->queue, node) {
 		if (req->att) {
-			if (*na == VTPM_MAX_ATTEST_BATCH)
+			if (!due || *na == VTPM_MAX_ATTEST_BATCH ||
+			    !vtpm_mux_att_room(req->att->tenant, *na))
 				continue;
 			list_del(&req->node);
 			mux->nr_queued--;
+			mux->nr_att--;
 			atomic_dec(&mux->nr_ready);
 			mux->areqs[(*na)++] = req;
 			continue;
 		}
 		if (n == VTPM_MAX_BATCH) {
-			if (*na == VTPM_MAX_ATTEST_BATCH)
+			if (!due || *na == VTPM_MAX_ATTEST_BATCH)
 				break;
 			continue;
 		}
@@ -440,7 +481,8 @@ static u32 vtpm_mux_take(u32 *na)
 static void vtpm_mux_quote(u32 na)
 {
 	struct vtpm_log_cut cut;
-	u32 i;
+	u64 t0, t1;
+	u32 i, share;
 
 	for (i = 0; i < na; i++)
 		mux->atts[i] = mux->areqs[i]->att;
@@ -450,7 +492,86 @@ static void vtpm_mux_quote(u32 na)
 		return;
 	}
 	vtpm_log_cut(&cut);
+	t0 = ktime_get_ns();
 	vtpm_attest_quote(mux->atts, na, &cut);
+	t1 = ktime_get_ns();
+	atomic64_add(t1 - t0, &mux->stats.quote_ns);
+	share = clamp_val(READ_ONCE(vtpm_attest_share_pct), 1, 100);
+	mux->next_quote_ns = t1 + div_u64((t1 - t0) * (100 - share), share);
+}
+
+/* A record (or a deferred DESTROY) waits to be extended. */
+static bool vtpm_mux_has_records(void)
+{
+	return READ_ONCE(mux->nr_queued) != READ_ONCE(mux->nr_att) ||
+	       !list_empty_careful(&mux->deferred);
+}
+
+/*
+ * Before taking the queue: if it holds nothing but attestation requests
+ * and no quote is due, sleep until one is, or until a record is queued.
+ */
+static void vtpm_mux_pace(void)
+{
+	u64 now = ktime_get_ns(), due = mux->next_quote_ns;
+	bool wait;
+
+	if (now >= due)
+		return;
+	mutex_lock(&mux->lock);
+	wait = mux->nr_att && mux->nr_queued == mux->nr_att &&
+	       list_empty(&mux->deferred);
+	mux->pacing = wait;
+	mutex_unlock(&mux->lock);
+	if (!wait)
+		return;
+	wait_event_hrtimeout(mux->gather_wq, vtpm_mux_has_records(),
+			     ns_to_ktime(due - now));
+	mutex_lock(&mux->lock);
+	mux->pacing = false;
+	mutex_unlock(&mux->lock);
+}
+
+/*
+ * The next leader (mux->lock held): the oldest waiter of a record, so that
+ * a batch runs in the context of one of its own callers and not in that of
+ * a tenant that floods attestation requests, whose CPU its own threads or
+ * its cgroup may starve while it leads; the oldest attestation request's
+ * if no record waits, unless @records_only.
+ */
+static struct vtpm_mux_req *vtpm_mux_successor(bool records_only)
+{
+	struct vtpm_mux_req *req;
+
+	lockdep_assert_held(&mux->lock);
+	list_for_each_entry(req, &mux->queue, node)
+		if (!req->att)
+			return req;
+	if (records_only)
+		return NULL;
+	return list_first_entry_or_null(&mux->queue, struct vtpm_mux_req,
+					node);
+}
+
+/*
+ * A leader whose own request is an attestation request passes the lead to
+ * a record's caller, if one waits; that leader's batch takes the request
+ * when its quote is due.
+ */
+static bool vtpm_mux_abdicate(const struct vtpm_mux_req *self)
+{
+	struct vtpm_mux_req *req;
+
+	if (!self->att)
+		return false;
+	mutex_lock(&mux->lock);
+	req = vtpm_mux_successor(true);
+	if (req)
+		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
+	mutex_unlock(&mux->lock);
+	if (req)
+		complete(&req->done);
+	return req;
 }
 
 static bool vtpm_mux_gathered(void)
@@ -507,7 +628,7 @@ static void vtpm_mux_gather(void)
 }
 
 /* The leader's work: one batch; then leadership passes on. */
-static void vtpm_mux_lead(void)
+static void vtpm_mux_lead(const struct vtpm_mux_req *self)
 {
 	struct vtpm_mux_req *req;
 	u32 n, na, i, rc, done = 0;
@@ -518,6 +639,9 @@ static void vtpm_mux_lead(void)
 	rc = vtpm_mux_ready();
 	if (!rc)
 		vtpm_mux_gather();
+	vtpm_mux_pace();
+	if (!rc && vtpm_mux_abdicate(self))
+		return;
 	n = vtpm_mux_take(&na);
 	seq = vtpm_log_next_seq();
 	for (i = 0; !rc && i < n; i++) {
@@ -598,9 +722,9 @@ static void vtpm_mux_lead(void)
 	for (i = 0; i < na; i++)
 		complete(&mux->areqs[i]->done);
 
-	/* hand over to the oldest waiter */
+	/* hand over to the oldest waiter, a record's first */
 	mutex_lock(&mux->lock);
-	req = list_first_entry_or_null(&mux->queue, struct vtpm_mux_req, node);
+	req = vtpm_mux_successor(false);
 	if (req)
 		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
 	else
@@ -617,10 +741,14 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 {
 	list_add_tail(&req->node, &mux->queue);
 	mux->nr_queued++;
-	if (req->att)
+	if (req->att) {
 		atomic_inc(&mux->nr_ready);
-	else
+		mux->nr_att++;
+	} else {
 		req->seq = mux->tent_seq++;
+		if (mux->pacing)
+			wake_up(&mux->gather_wq);
+	}
 	init_completion(&req->done);
 	if (mux->busy) {
 		req->state = VTPM_REQ_QUEUED;
@@ -641,7 +769,7 @@ static void vtpm_mux_wait(struct vtpm_mux_req *req)
 			break;
 		/* we lead: nobody completes @req until we do, in our batch */
 		reinit_completion(&req->done);
-		vtpm_mux_lead();
+		vtpm_mux_lead(req);
 	}
 }
 
@@ -739,6 +867,8 @@ void vtpm_mux_stats(struct vtpm_mux_stats *s)
 		     atomic64_read(&mux->stats.gather_waits));
 	atomic64_set(&s->gather_timeouts,
 		     atomic64_read(&mux->stats.gather_timeouts));
+	atomic64_set(&s->quote_ns, atomic64_read(&mux->stats.quote_ns));
+	atomic64_set(&s->paced, atomic64_read(&mux->stats.paced));
 }
 
 /* The genesis batch: the PCR's start values and the boot they belong to. */

@@ -24,6 +24,9 @@
  *		  quoting, logging)
  * @gather_waits: batches whose leader waited for more callers
  * @gather_timeouts: of which it waited the longest allowed
+ * @quote_ns:	  time spent in hardware quotes
+ * @paced:	  batches whose leader left attestation requests queued: the
+ *		  next quote was not due (attest_share_pct)
  */
 struct vtpm_mux_stats {
 	atomic64_t hw_extends;
@@ -37,6 +40,8 @@ struct vtpm_mux_stats {
 	atomic64_t lead_ns;
 	atomic64_t gather_waits;
 	atomic64_t gather_timeouts;
+	atomic64_t quote_ns;
+	atomic64_t paced;
 };
 
 int vtpm_mux_init(const struct vtpm_banks *banks, u32 hw_pcr);

@@ -119,6 +119,8 @@ static int vtpm_secfs_status_show(struct seq_file *m, void *v)
 		   vtpm_attest_available() ? "ok" : "unavailable");
 	seq_printf(m, "quotes %llu\n", quotes);
 	seq_printf(m, "attestations %llu\n", answered);
+	seq_printf(m, "quote_ns %lld\n", atomic64_read(&s.quote_ns));
+	seq_printf(m, "paced %lld\n", atomic64_read(&s.paced));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vtpm_secfs_status);

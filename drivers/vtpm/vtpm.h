@@ -13,6 +13,7 @@
 extern unsigned int vtpm_max_instances;
 extern unsigned int vtpm_pcr;
 extern unsigned int vtpm_batch_wait_us;
+extern unsigned int vtpm_attest_share_pct;
 extern unsigned int vtpm_engine_timeout_ms;
 extern unsigned int vtpm_engine_wait_ms;
 

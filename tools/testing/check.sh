@@ -109,7 +109,8 @@ tap vm vm.log tools/testing/vm/run.sh --timeout "${VM_TIMEOUT:-1500}" \
 	--out "$logs/vm-out" -- tools/testing/guest-tests.sh
 
 # Attestation: the ABI, 64 concurrent requests, the forgeries vtpm-verify
-# rejects with real quotes, the attestation key against tpm2-tools.
+# rejects with real quotes, the attestation key against tpm2-tools, a
+# flood of requests held to its share of the hardware TPM.
 tap vm-attest vm-attest.log tools/testing/vm/run.sh --timeout 1200 \
 	--out "$logs/vm-attest-out" -- tools/testing/guest-attest.sh
 

@@ -6,13 +6,14 @@
 # bundle's view header commitment against the full log, the forgeries
 # vtpm-verify must reject, among them a relay hiding each record type of
 # an instance, a destroyed one's included, the attestation key against
-# tpm2-tools), unload it, and look for kernel warnings.  Prints TAP.
+# tpm2-tools, a flood of requests held to attest_share_pct), unload it,
+# and look for kernel warnings.  Prints TAP.
 set -uo pipefail
 
 cd "${VTPM_REPO:-.}" || exit 1
 dmesg -C
 insmod drivers/vtpm/vtpm_mux.ko || { echo "not ok 1 - insmod vtpm_mux.ko"; exit 1; }
-selftests/vtpm/run_tests.sh attest_test attest_verify_test.sh attest_ak_test.sh
+selftests/vtpm/run_tests.sh attest_test attest_verify_test.sh attest_ak_test.sh attest_fair_test
 rc=$?
 rmmod vtpm_mux || { echo "not ok - rmmod vtpm_mux"; rc=1; }
 if dmesg | grep -E 'BUG|WARNING|Oops|lockdep|INFO: task .* blocked|general protection'; then
