@@ -46,6 +46,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vtpm_tap.h"
 #include "vtpm_util.h"
 
 #define MAX_FLOODERS	64
@@ -53,21 +54,6 @@
 #define SHARE		25		/* the default of attest_share_pct */
 #define PARAM		"/sys/module/vtpm_mux/parameters/attest_share_pct"
 #define STATUS		"/sys/kernel/security/vtpm_mux/status"
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {						\
-	tests++;							\
-	if (cond) {							\
-		printf("ok %d - ", tests);				\
-	} else {							\
-		failures++;						\
-		printf("not ok %d - ", tests);				\
-	}								\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	fflush(stdout);							\
-} while (0)
 
 static double now_s(void)
 {
@@ -373,7 +359,7 @@ int main(int argc, char **argv)
 	mux_destroy(ctl, ib);
 	mux_destroy(ctl, ic);
 	free(buf);
-	printf("1..%d\n", tests);
-	printf("# %d passed, %d failed\n", tests - failures, failures);
-	return failures ? 1 : 0;
+	printf("1..%d\n", tap_tests);
+	printf("# %d passed, %d failed\n", tap_tests - tap_failures, tap_failures);
+	return tap_failures ? 1 : 0;
 }

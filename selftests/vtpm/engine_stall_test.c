@@ -31,24 +31,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vtpm_tap.h"
 #include "vtpm_util.h"
 
 #define CHILD_TIMEOUT	15
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {						\
-	tests++;							\
-	if (cond) {							\
-		printf("ok %d - ", tests);				\
-	} else {							\
-		failures++;						\
-		printf("not ok %d - ", tests);				\
-	}								\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	fflush(stdout);							\
-} while (0)
 
 struct stall {
 	int ctl;
@@ -308,6 +294,6 @@ int main(void)
 	one_case(ctl, false);
 	one_case(ctl, true);
 	close(ctl);
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	printf("1..%d\n", tap_tests);
+	return tap_failures ? 1 : 0;
 }

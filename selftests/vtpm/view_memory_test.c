@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "vtpm_tap.h"
 #include "vtpm_util.h"
 
 #define TENANT_UID	1000
@@ -45,21 +46,6 @@
 #define FILLERS		8
 /* the reader of an open view holds at least a record body and its entry */
 #define MIN_CHARGE	2048
-
-static int tests, failures;
-
-#define CHECK(cond, ...) do {						\
-	tests++;							\
-	if (cond) {							\
-		printf("ok %d - ", tests);				\
-	} else {							\
-		failures++;						\
-		printf("not ok %d - ", tests);				\
-	}								\
-	printf(__VA_ARGS__);						\
-	printf("\n");							\
-	fflush(stdout);							\
-} while (0)
 
 static int write_file(const char *path, const char *s)
 {
@@ -438,6 +424,6 @@ int main(void)
 			mux_destroy(ctl, fl[i].index);
 	mux_destroy(ctl, index);
 	rmdir(CG);
-	printf("1..%d\n", tests);
-	return failures ? 1 : 0;
+	printf("1..%d\n", tap_tests);
+	return tap_failures ? 1 : 0;
 }
