@@ -63,9 +63,13 @@
  * takes at most VTPM_ATTEST_PER_TENANT requests of one tenant, in queue
  * order, so that a tenant with many threads pushes another tenant's
  * request back by no more than one quote.  The lead goes to a record's
- * caller first (vtpm_mux_successor()): batches do not run in the context of
- * a thread of a tenant flooding attestation requests, which its own threads
- * or its cgroup may starve of CPU.
+ * caller first (vtpm_mux_successor()), a leader whose own request is an
+ * attestation request passes it to a record's caller (vtpm_mux_abdicate()),
+ * and the caller of a record queued while the lead is an attestation
+ * request's that has not run yet or sleeps for the next quote takes it
+ * (vtpm_mux_enqueue(), @pacer): batches of records do not wait for a thread
+ * of a tenant flooding attestation requests, which its own threads or its
+ * cgroup may starve of CPU, to be scheduled.
  *
  * Locking: vtpm_mux.lock protects the queue, @busy, @queued, @nr_queued,
  * @expect, @tent_seq and every request's @state and @seq, and is held for
@@ -148,8 +152,13 @@ enum vtpm_mux_state {
  * @nr_queued:	requests in @queue (@lock)
  * @nr_ready:	of which with their leaf ready, and attestation requests
  * @nr_att:	of which attestation requests (@lock)
- * @pacing:	a leader sleeps until a quote is due or a record is queued
- *		(@lock)
+ * @owner:	the request whose caller has the lead, or NULL: a caller
+ *		given the lead leads only if it still has it when it starts
+ *		(vtpm_mux_claim()) and when it wakes in vtpm_mux_pace() (@lock)
+ * @pacer:	the attestation request whose caller has the lead but does
+ *		not use it: it has not run yet, or sleeps until a quote is
+ *		due; or NULL.  The caller of the next record queued takes the
+ *		lead from it (@lock)
  * @next_quote_ns: when the next quote is due, ktime_get_ns() (leader)
  * @expect:	requests the next leader gathers before it takes the queue
  *		(@lock; read without it by a gathering leader and callers)
@@ -190,7 +199,8 @@ struct vtpm_mux {
 	u32 nr_queued;
 	atomic_t nr_ready;
 	u32 nr_att;
-	bool pacing;
+	struct vtpm_mux_req *owner;
+	struct vtpm_mux_req *pacer;
 	u64 next_quote_ns;
 	u32 expect;
 	u64 tent_seq;
@@ -500,36 +510,48 @@ static void vtpm_mux_quote(u32 na)
 	mux->next_quote_ns = t1 + div_u64((t1 - t0) * (100 - share), share);
 }
 
-/* A record (or a deferred DESTROY) waits to be extended. */
+/*
+ * A caller's record waits to be extended.  Deferred DESTROY records do not
+ * count: they failed once already, and a leader that retried them without
+ * end while it waits for the next quote would only keep the TPM busy.
+ */
 static bool vtpm_mux_has_records(void)
 {
-	return READ_ONCE(mux->nr_queued) != READ_ONCE(mux->nr_att) ||
-	       !list_empty_careful(&mux->deferred);
+	return READ_ONCE(mux->nr_queued) != READ_ONCE(mux->nr_att);
 }
 
 /*
  * Before taking the queue: if it holds nothing but attestation requests
- * and no quote is due, sleep until one is, or until a record is queued.
+ * (and perhaps deferred DESTROY records) and no quote is due, sleep until
+ * one is, or until a record is queued.
+ * The caller of that record then leads instead (vtpm_mux_enqueue()): the
+ * batch does not wait for this task to be scheduled again, which may take
+ * long if it is a thread of a tenant that floods attestation requests.
+ *
+ * Return: true if the lead was taken from @self: the caller leads no more.
  */
-static void vtpm_mux_pace(void)
+static bool vtpm_mux_pace(struct vtpm_mux_req *self)
 {
 	u64 now = ktime_get_ns(), due = mux->next_quote_ns;
-	bool wait;
+	bool wait, taken;
 
 	if (now >= due)
-		return;
+		return false;
 	mutex_lock(&mux->lock);
-	wait = mux->nr_att && mux->nr_queued == mux->nr_att &&
-	       list_empty(&mux->deferred);
-	mux->pacing = wait;
+	wait = mux->nr_att && mux->nr_queued == mux->nr_att;
+	if (wait)
+		mux->pacer = self;
 	mutex_unlock(&mux->lock);
 	if (!wait)
-		return;
+		return false;
 	wait_event_hrtimeout(mux->gather_wq, vtpm_mux_has_records(),
 			     ns_to_ktime(due - now));
 	mutex_lock(&mux->lock);
-	mux->pacing = false;
+	taken = mux->owner != self;
+	if (mux->pacer == self)
+		mux->pacer = NULL;
 	mutex_unlock(&mux->lock);
+	return taken;
 }
 
 /*
@@ -566,8 +588,10 @@ static bool vtpm_mux_abdicate(const struct vtpm_mux_req *self)
 		return false;
 	mutex_lock(&mux->lock);
 	req = vtpm_mux_successor(true);
-	if (req)
+	if (req) {
 		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
+		mux->owner = req;
+	}
 	mutex_unlock(&mux->lock);
 	if (req)
 		complete(&req->done);
@@ -628,7 +652,28 @@ static void vtpm_mux_gather(void)
 }
 
 /* The leader's work: one batch; then leadership passes on. */
-static void vtpm_mux_lead(const struct vtpm_mux_req *self)
+/*
+ * The caller of an attestation request that was given the lead may have
+ * lost it to a record's caller before it ran (vtpm_mux_enqueue()).
+ *
+ * Return: whether @self leads (a record's caller always does: nobody
+ * takes the lead from it).
+ */
+static bool vtpm_mux_claim(struct vtpm_mux_req *self)
+{
+	bool taken;
+
+	if (!self->att)
+		return true;
+	mutex_lock(&mux->lock);
+	taken = mux->owner != self;
+	if (mux->pacer == self)
+		mux->pacer = NULL;
+	mutex_unlock(&mux->lock);
+	return !taken;
+}
+
+static void vtpm_mux_lead(struct vtpm_mux_req *self)
 {
 	struct vtpm_mux_req *req;
 	u32 n, na, i, rc, done = 0;
@@ -636,11 +681,12 @@ static void vtpm_mux_lead(const struct vtpm_mux_req *self)
 	u64 seq;
 	int ret;
 
+	if (!vtpm_mux_claim(self))
+		return;
 	rc = vtpm_mux_ready();
 	if (!rc)
 		vtpm_mux_gather();
-	vtpm_mux_pace();
-	if (!rc && vtpm_mux_abdicate(self))
+	if (vtpm_mux_pace(self) || (!rc && vtpm_mux_abdicate(self)))
 		return;
 	n = vtpm_mux_take(&na);
 	seq = vtpm_log_next_seq();
@@ -699,9 +745,17 @@ static void vtpm_mux_lead(const struct vtpm_mux_req *self)
 		smp_store_release(&req->state, VTPM_REQ_DONE);
 		done++;
 	}
-	for (i = 0; i < na; i++)
+	/*
+	 * An attestation request's caller may have been given the lead and
+	 * lost it (vtpm_mux_enqueue()): it reads its state under the lock
+	 * (vtpm_mux_wait()), so it is told here, under the lock, where
+	 * nothing can run between the state and its complete().
+	 */
+	for (i = 0; i < na; i++) {
 		/* as above: the results in its attestation are set */
 		smp_store_release(&mux->areqs[i]->state, VTPM_REQ_DONE);
+		complete(&mux->areqs[i]->done);
+	}
 	/* the next batch: those waiting now and those who may come back */
 	mux->expect = mux->nr_queued + done + na;
 	/* number new records after those queued (stale if shifted) */
@@ -712,33 +766,43 @@ static void vtpm_mux_lead(const struct vtpm_mux_req *self)
 	mutex_unlock(&mux->lock);
 
 	/*
-	 * Wake the batch's callers; each returns (and its request on its
-	 * stack goes) once complete() is done with it.  We still lead, so
-	 * nobody else uses mux->reqs meanwhile.
+	 * Wake the batch's record callers; each returns (and its request on
+	 * its stack goes) once complete() is done with it.  We still lead,
+	 * so nobody else uses mux->reqs meanwhile.
 	 */
 	for (i = 0; i < n; i++)
 		if (mux->reqs[i])
 			complete(&mux->reqs[i]->done);
-	for (i = 0; i < na; i++)
-		complete(&mux->areqs[i]->done);
 
 	/* hand over to the oldest waiter, a record's first */
 	mutex_lock(&mux->lock);
 	req = vtpm_mux_successor(false);
-	if (req)
+	mux->owner = req;
+	if (req) {
 		WRITE_ONCE(req->state, VTPM_REQ_LEADER);
-	else
+		if (req->att) {
+			/* a record's caller may take it: tell it now */
+			mux->pacer = req;
+			complete(&req->done);
+			req = NULL;
+		}
+	} else {
 		mux->busy = false;
+	}
 	mutex_unlock(&mux->lock);
 	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
 		     &mux->stats.lead_ns);
 	if (req)
-		complete(&req->done);
+		complete(&req->done);	/* a record's: nobody takes its lead */
 }
 
-/* Queue @req (mux->lock held); its caller leads at once if nobody does. */
+/*
+ * Queue @req (mux->lock held); its caller leads at once if nobody does, or
+ * if the leader sleeps for the next quote (vtpm_mux_pace()).
+ */
 static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 {
+	lockdep_assert_held(&mux->lock);
 	list_add_tail(&req->node, &mux->queue);
 	mux->nr_queued++;
 	if (req->att) {
@@ -746,15 +810,24 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 		mux->nr_att++;
 	} else {
 		req->seq = mux->tent_seq++;
-		if (mux->pacing)
-			wake_up(&mux->gather_wq);
 	}
 	init_completion(&req->done);
-	if (mux->busy) {
+	if (!req->att && mux->pacer) {
+		/* the lead is an attestation request's: take it */
+		mux->pacer->state = VTPM_REQ_QUEUED;
+		mux->pacer = NULL;
+		mux->owner = req;
+		wake_up(&mux->gather_wq);
+		req->state = VTPM_REQ_LEADER;
+		complete(&req->done);
+	} else if (mux->busy) {
 		req->state = VTPM_REQ_QUEUED;
 	} else {
 		mux->busy = true;
+		mux->owner = req;
 		req->state = VTPM_REQ_LEADER;
+		if (req->att)
+			mux->pacer = req;
 		complete(&req->done);
 	}
 }
@@ -762,8 +835,27 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 /* Sleep until @req is done, leading batches whenever it is our turn. */
 static void vtpm_mux_wait(struct vtpm_mux_req *req)
 {
+	u8 state;
+
 	for (;;) {
 		wait_for_completion(&req->done);
+		if (req->att) {
+			/*
+			 * The lead given to an attestation request may be
+			 * taken and the request done by another leader at any
+			 * time: its state and complete() change together under
+			 * the lock, so read and reset them under it too.
+			 */
+			mutex_lock(&mux->lock);
+			state = req->state;
+			if (state != VTPM_REQ_DONE)
+				reinit_completion(&req->done);
+			mutex_unlock(&mux->lock);
+			if (state == VTPM_REQ_DONE)
+				break;
+			vtpm_mux_lead(req);	/* if it still leads */
+			continue;
+		}
 		/* pairs with the leader's smp_store_release(): results set */
 		if (smp_load_acquire(&req->state) == VTPM_REQ_DONE)
 			break;
