@@ -62,10 +62,10 @@ fuzz:
 
 # make stress [STRESS_TIME=600] [STRESS_FAULTS=1]: the module and vtpm_stress
 # under load in a QEMU guest (tools/testing/vm/README.md, "make stress"),
-# built for the guest's kernel (KDIR if given, else the newest 6.1)
+# built for the guest's kernel (KDIR if given, else the newest Debian 6.1)
 STRESS_TIME ?= 600
-STRESS_KDIR ?= $(if $(filter command line,$(origin KDIR)),$(KDIR),$(lastword \
-	$(sort $(wildcard /lib/modules/6.1.*/build))))
+STRESS_KDIR ?= $(if $(filter command line,$(origin KDIR)),$(KDIR),$(shell \
+	tools/testing/debian-kdir.sh))
 stress:
 	$(MAKE) module selftests KDIR=$(STRESS_KDIR)
 	tools/testing/vm/run.sh --timeout $$(($(STRESS_TIME) + 1200)) \

@@ -25,8 +25,7 @@ fi
 : "${BENCH_RECORDS:=100000}"
 
 if [ -z "${KDIR:-}" ]; then
-	kver=$(ls /lib/modules | grep -E '^6\.1\.' | sort -V | tail -n 1)
-	KDIR=/lib/modules/$kver/build
+	KDIR=$("$top/tools/testing/debian-kdir.sh") || exit 1
 fi
 make -s module KDIR="$KDIR" >&2
 make -s tools >&2

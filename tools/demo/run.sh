@@ -9,8 +9,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$top"
 tools/testing/install-deps.sh
 if [ -z "${KDIR:-}" ]; then
-	kver=$(ls /lib/modules | grep -E '^6\.1\.' | sort -V | tail -n 1)
-	KDIR=/lib/modules/$kver/build
+	KDIR=$("$top/tools/testing/debian-kdir.sh") || exit 1
 fi
 make -s module tools KDIR="$KDIR"
 exec tools/testing/vm/run.sh --timeout 600 -- tools/demo/guest.sh

@@ -24,8 +24,7 @@ mkdir -p "$logs"
 
 "$top/tools/testing/install-deps.sh" || exit 1
 if [ -z "${KDIR:-}" ]; then
-	kver=$(ls /lib/modules | grep -E '^6\.1\.' | sort -V | tail -n 1)
-	KDIR=/lib/modules/$kver/build
+	KDIR=$("$top/tools/testing/debian-kdir.sh") || exit 1
 fi
 export KDIR
 kver=$(basename "$(dirname "$KDIR")")

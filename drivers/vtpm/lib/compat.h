@@ -9,6 +9,7 @@
 #define _VTPM_LIB_COMPAT_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/types.h>
 #include <linux/string.h>
