@@ -6,6 +6,8 @@
 #   make check		every test: static checks, unit tests, the VM selftests
 #   make fuzz		each libFuzzer target for FUZZ_TIME seconds (default 300)
 #   make stress		64 instances x 8 threads for STRESS_TIME s (600) in a guest
+#   make check-debug	the VM stages on a debug kernel (KASAN, UBSAN, lockdep,
+#			kmemleak), built once into .build/debug (about an hour)
 #   make demo		the demo, in a QEMU guest with swtpm as its TPM
 #   make bench		benchmarks against the hardware TPM and vtpm_proxy+swtpm
 #			(tools/bench/README.md; results in .build/bench)
@@ -73,6 +75,12 @@ stress:
 		--out $(BUILD)/stress -- env STRESS_FAULTS=$(STRESS_FAULTS) \
 		tools/testing/guest-stress.sh $(STRESS_TIME)
 
+# make check-debug [STRESS_TIME=120] [DEBUG_STAGES="vm vm-sw vm-faults
+# vm-stress"]: tools/testing/check-debug.sh (tools/testing/vm/README.md,
+# "make check-debug")
+check-debug:
+	tools/testing/check-debug.sh
+
 deps:
 	tools/testing/install-deps.sh
 
@@ -92,5 +100,5 @@ clean:
 	$(MAKE) -C selftests/vtpm clean || true
 	rm -rf $(BUILD)
 
-.PHONY: all module tools selftests sparse checkpatch check demo bench fuzz stress \
-	deps install clean
+.PHONY: all module tools selftests sparse checkpatch check check-debug demo \
+	bench fuzz stress deps install clean
