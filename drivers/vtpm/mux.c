@@ -119,7 +119,9 @@ enum vtpm_leaf_state {
  * @leaf_ok: @leaf was READY when a leader took the request (leader)
  * @leaf:  the leaf of @rec numbered @seq, once READY
  * @done:  completed when @state changes from QUEUED (the caller sleeps on
- *	   it alone: a batch wakes its own callers, not every waiter)
+ *	   it alone: a batch wakes its own callers, not every waiter); an
+ *	   attestation request's also goes from LEADER back to QUEUED, with
+ *	   no complete(), when a record's caller takes its lead
  */
 struct vtpm_mux_req {
 	struct list_head node;
@@ -154,11 +156,13 @@ enum vtpm_mux_state {
  * @nr_att:	of which attestation requests (@lock)
  * @owner:	the request whose caller has the lead, or NULL: a caller
  *		given the lead leads only if it still has it when it starts
- *		(vtpm_mux_claim()) and when it wakes in vtpm_mux_pace() (@lock)
+ *		(vtpm_mux_claim()), and it starts again if it lost it while
+ *		it slept in vtpm_mux_pace(), even if it has it back (@lock)
  * @pacer:	the attestation request whose caller has the lead but does
  *		not use it: it has not run yet, or sleeps until a quote is
  *		due; or NULL.  The caller of the next record queued takes the
  *		lead from it (@lock)
+ * @steals:	how many times a lead was taken that way (@lock)
  * @next_quote_ns: when the next quote is due, ktime_get_ns() (leader)
  * @expect:	requests the next leader gathers before it takes the queue
  *		(@lock; read without it by a gathering leader and callers)
@@ -201,6 +205,7 @@ struct vtpm_mux {
 	u32 nr_att;
 	struct vtpm_mux_req *owner;
 	struct vtpm_mux_req *pacer;
+	u32 steals;
 	u64 next_quote_ns;
 	u32 expect;
 	u64 tent_seq;
@@ -528,12 +533,15 @@ static bool vtpm_mux_has_records(void)
  * batch does not wait for this task to be scheduled again, which may take
  * long if it is a thread of a tenant that floods attestation requests.
  *
- * Return: true if the lead was taken from @self: the caller leads no more.
+ * Return: true if the lead was taken from @self meanwhile: the caller
+ * leads no more, or, if it was given back, must start again: what it found
+ * before it slept (vtpm_mux_ready()) may have changed since.
  */
 static bool vtpm_mux_pace(struct vtpm_mux_req *self)
 {
 	u64 now = ktime_get_ns(), due = mux->next_quote_ns;
 	bool wait, taken;
+	u32 steals;
 
 	if (now >= due)
 		return false;
@@ -541,13 +549,15 @@ static bool vtpm_mux_pace(struct vtpm_mux_req *self)
 	wait = mux->nr_att && mux->nr_queued == mux->nr_att;
 	if (wait)
 		mux->pacer = self;
+	steals = mux->steals;
 	mutex_unlock(&mux->lock);
 	if (!wait)
 		return false;
 	wait_event_hrtimeout(mux->gather_wq, vtpm_mux_has_records(),
 			     ns_to_ktime(due - now));
 	mutex_lock(&mux->lock);
-	taken = mux->owner != self;
+	/* while it is the pacer, a steal can only be from @self */
+	taken = mux->owner != self || mux->steals != steals;
 	if (mux->pacer == self)
 		mux->pacer = NULL;
 	mutex_unlock(&mux->lock);
@@ -816,6 +826,7 @@ static void vtpm_mux_enqueue(struct vtpm_mux_req *req)
 		/* the lead is an attestation request's: take it */
 		mux->pacer->state = VTPM_REQ_QUEUED;
 		mux->pacer = NULL;
+		mux->steals++;
 		mux->owner = req;
 		wake_up(&mux->gather_wq);
 		req->state = VTPM_REQ_LEADER;
