@@ -4,8 +4,8 @@
 # make check-debug: the module on a debug kernel (KASAN, UBSAN, lockdep,
 # DEBUG_ATOMIC_SLEEP, DEBUG_LIST, DEBUG_OBJECTS, kmemleak; see
 # tools/testing/vm/debug.config).  Builds that kernel once
-# (tools/testing/vm/debug-kernel.sh, cached in .build/debug), builds the
-# module against it in a copy of the tree (.build/debug/tree), then runs
+# (tools/testing/vm/debug-kernel.sh, cached in DEBUG_CACHE), builds the
+# module against it in a copy of the tree (.build/check-debug/tree), then runs
 # in guests booted on it: the VM selftests, the sw backend tests, the TPM
 # fault stage and a stress run of STRESS_TIME s (default 120), each followed
 # by a scan of the kernel log for the checkers' reports and of kmemleak
@@ -14,13 +14,16 @@
 #
 # Environment: STRESS_TIME (s, default 120), DEBUG_STAGES (default
 # "vm vm-sw vm-faults vm-stress"; also vm-attest, vm-ima), DEBUG_SLOW
-# (timeout factor against make check's, default 4).
+# (timeout factor against make check's, default 4), DEBUG_CACHE (where
+# the kernel is built and kept, default .build/debug; another clone's
+# cache is reused as it is if its key matches).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$top" || exit 1
 logs=$top/.build/check-debug
-tree=$top/.build/debug/tree
+tree=$logs/tree
+cache=${DEBUG_CACHE:-$top/.build/debug}
 rm -rf "$logs"
 mkdir -p "$logs"
 stress_time=${STRESS_TIME:-120}
@@ -29,7 +32,7 @@ stages=${DEBUG_STAGES:-vm vm-sw vm-faults vm-stress}
 
 "$top/tools/testing/install-deps.sh" --debug-kernel || exit 1
 t0=$(date +%s)
-vars=$("$top/tools/testing/vm/debug-kernel.sh" "$top/.build/debug" \
+vars=$("$top/tools/testing/vm/debug-kernel.sh" "$cache" \
 	2>"$logs/kernel.log") || { cat "$logs/kernel.log"; echo "0 passed, 1 failed"; exit 1; }
 eval "$vars"
 echo "# debug kernel $KVER: $(grep -o 'extract.*' "$logs/kernel.log") (this call: $(($(date +%s) - t0)) s)"
