@@ -35,7 +35,7 @@ done
 tests=(control_test chardev_test perm_test lifecycle_test malformed_test
        tpm_basic_test tpm_cap_test tpm_pcr_test isolation_test mux_test
        view_memory_test engine_stall_test
-       attest_test attest_verify_test.sh tpm2_tools_test.sh mux_ima_test.sh
+       attest_test attest_verify_test.sh ima_verify_test.sh tpm2_tools_test.sh mux_ima_test.sh
        mux_reload_test.sh attest_ak_test.sh)
 [ ${#only[@]} -gt 0 ] && tests=("${only[@]}")
 for s in "${skip[@]}"; do

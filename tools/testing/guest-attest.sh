@@ -13,7 +13,7 @@ set -uo pipefail
 cd "${VTPM_REPO:-.}" || exit 1
 dmesg -C
 insmod drivers/vtpm/vtpm_mux.ko || { echo "not ok 1 - insmod vtpm_mux.ko"; exit 1; }
-selftests/vtpm/run_tests.sh attest_test attest_verify_test.sh attest_ak_test.sh attest_fair_test
+selftests/vtpm/run_tests.sh attest_test attest_verify_test.sh ima_verify_test.sh attest_ak_test.sh attest_fair_test
 rc=$?
 rmmod vtpm_mux || { echo "not ok - rmmod vtpm_mux"; rc=1; }
 if dmesg | grep -E 'BUG|WARNING|Oops|lockdep|INFO: task .* blocked|general protection'; then

@@ -9,7 +9,7 @@ set -uo pipefail
 cd "${VTPM_REPO:-.}" || exit 1
 dmesg -C
 insmod drivers/vtpm/vtpm_mux.ko || { echo "not ok 1 - insmod vtpm_mux.ko"; exit 1; }
-selftests/vtpm/run_tests.sh mux_ima_test.sh
+selftests/vtpm/run_tests.sh mux_ima_test.sh ima_verify_test.sh
 rc=$?
 rmmod vtpm_mux || { echo "not ok - rmmod vtpm_mux"; rc=1; }
 if dmesg | grep -E 'BUG|WARNING|Oops|general protection'; then

@@ -5,6 +5,7 @@
  *
  *   vtpm-verify --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]
  *   vtpm-verify --log FILE [--pcr ALG:HEX]
+ *   vtpm-verify --ima-log FILE [--pcr ALG:HEX] [--ima-pcr N]
  *
  * Exit status 0 and a report whose first line is "TRUSTED"; 1 and
  * "NOT TRUSTED: <reason>" on stdout; 2 and a message on stderr for usage
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <openssl/pem.h>
 
+#include "ima.h"
 #include "ref.h"
 #include "replay.h"
 #include "bind.h"
@@ -27,8 +29,10 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s --bundle FILE --ak PEM --nonce HEX [--uuid UUID] [--ref REFFILE]\n"
+		"                   [--ima-log FILE]\n"
 		"       %s --binding FILE --ak PEM --nonce HEX [--uuid UUID] [--pub FILE] [--ref REFFILE]\n"
 		"       %s --log FILE [--pcr ALG:HEX]\n"
+		"       %s --ima-log FILE [--pcr ALG:HEX] [--ima-pcr N]\n"
 		"\n"
 		"  --bundle FILE   the attestation bundle (vtpmctl attest --out)\n"
 		"  --ak PEM        the attestation key, a PEM public key (ak.pem)\n"
@@ -42,10 +46,15 @@ static void usage(FILE *f)
 		"                  (tpm2_createek -u, tpm2_createak -u)\n"
 		"  --log FILE      replay a whole mapping log (securityfs vtpm_mux/log)\n"
 		"  --pcr ALG:HEX   the hardware PCR's value the log must replay to\n"
+		"  --ima-log FILE  an IMA measurement list (ASCII or binary) of the\n"
+		"                  instance: each entry must be the next extend of\n"
+		"                  its vPCR in the bundle, and every extend of those\n"
+		"                  vPCRs (and 10) an entry; without --bundle, the\n"
+		"                  value its entries of PCR N (--ima-pcr, 10) give\n"
 		"\n"
 		"Exit status: 0 trusted (replayed), 1 not trusted (not consistent),\n"
 		"2 usage or input error.\n",
-		prog, prog, prog);
+		prog, prog, prog, prog);
 }
 
 static int input_error(const char *fmt, ...)
@@ -86,7 +95,7 @@ static EVP_PKEY *load_ak(const char *path)
 
 struct args {
 	const char *bundle, *ak, *nonce, *uuid, *ref, *log, *pcr;
-	const char *binding, *pub;
+	const char *binding, *pub, *ima_log, *ima_pcr;
 };
 
 /* "--name VALUE" or "--name=VALUE"; exactly the names, each once */
@@ -105,6 +114,8 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "pcr", offsetof(struct args, pcr) },
 		{ "binding", offsetof(struct args, binding) },
 		{ "pub", offsetof(struct args, pub) },
+		{ "ima-log", offsetof(struct args, ima_log) },
+		{ "ima-pcr", offsetof(struct args, ima_pcr) },
 	};
 	int i;
 
@@ -140,12 +151,20 @@ static int parse_args(int argc, char **argv, struct args *a)
 	}
 	if (a->log) {
 		if (a->bundle || a->ak || a->nonce || a->uuid || a->ref ||
-		    a->binding || a->pub)
+		    a->binding || a->pub || a->ima_log || a->ima_pcr)
 			return input_error("--log goes with --pcr only");
 		return 0;
 	}
+	if (a->ima_log && !a->bundle) {
+		if (a->ak || a->nonce || a->uuid || a->ref || a->binding ||
+		    a->pub)
+			return input_error("--ima-log goes with --bundle, or with --pcr and --ima-pcr");
+		return 0;
+	}
 	if (a->pcr)
-		return input_error("--pcr goes with --log");
+		return input_error("--pcr goes with --log or --ima-log");
+	if (a->ima_pcr)
+		return input_error("--ima-pcr goes with --ima-log without --bundle");
 	if (a->pub && !a->binding)
 		return input_error("--pub goes with --binding");
 	if (!a->bundle == !a->binding || !a->ak || !a->nonce)
@@ -223,12 +242,142 @@ static int vv_binding(const struct args *a, struct vtpm_verify_opts *o,
 	return ret;
 }
 
+/* the banks IMA lists are parsed for without a bundle */
+static const u16 vv_ima_banks[] = {
+	VTPM_ALG_SHA1, VTPM_ALG_SHA256, VTPM_ALG_SHA384, VTPM_ALG_SHA512,
+};
+
+static int vv_ima_read(const char *path, const u16 *algs, unsigned int nr,
+		       struct vv_ima_list *l, char *why, size_t why_len)
+{
+	char w[VTPM_VERIFY_REASON_MAX - 64];
+	size_t len, at;
+	u8 *buf;
+	int ret;
+
+	ret = vv_read_file(path, &buf, &len);
+	if (ret)
+		return input_error("%s: %s", path, strerror(-ret));
+	ret = vv_ima_parse(buf, len, algs, nr, l, w, sizeof(w), &at);
+	free(buf);
+	if (ret == -ENOMEM)
+		return input_error("out of memory");
+	if (ret && at)
+		snprintf(why, why_len, "ima-log: entry %zu: %s", at, w);
+	else if (ret)
+		snprintf(why, why_len, "ima-log: %s", w);
+	return ret ? VTPM_VERIFY_UNTRUSTED : 0;
+}
+
+/*
+ * --ima-log without a bundle: the value the list's entries of one PCR give
+ * it in every bank, and whether the list (or its beginning) gives the
+ * value of --pcr.
+ */
+static int vv_ima_alone(const struct args *a)
+{
+	u8 want[VTPM_MAX_DIGEST_SIZE], v[VTPM_MAX_DIGEST_SIZE];
+	char why[VTPM_VERIFY_REASON_MAX], *end;
+	size_t want_len = 0, n, total;
+	struct vv_ima_list l;
+	unsigned long pcr = 10;
+	u16 want_alg = 0;
+	unsigned int b;
+	int ret;
+
+	if (a->ima_pcr) {
+		errno = 0;
+		pcr = strtoul(a->ima_pcr, &end, 10);
+		if (errno || end == a->ima_pcr || *end || pcr >= VTPM_NUM_PCRS)
+			return input_error("bad --ima-pcr \"%s\": 0 to 23",
+					   a->ima_pcr);
+	}
+	if (a->pcr && (vv_parse_pcr(a->pcr, &want_alg, want, &want_len) ||
+		       want_len != vtpm_alg_digest_size(want_alg)))
+		return input_error("bad --pcr \"%s\": ALG:HEX, e.g. sha256:<64 hex digits>",
+				   a->pcr);
+	ret = vv_ima_read(a->ima_log, vv_ima_banks, ARRAY_SIZE(vv_ima_banks),
+			  &l, why, sizeof(why));
+	if (ret == VTPM_VERIFY_UNTRUSTED)
+		printf("NOT CONSISTENT: %s\n", why);
+	if (ret)
+		return ret;
+	if (want_alg && !vv_ima_prefix(&l, pcr, want_alg, want, &n, &total)) {
+		printf("NOT CONSISTENT: no beginning of the list's %zu entries of PCR %lu gives it %s\n",
+		       total, pcr, a->pcr);
+		ret = VTPM_VERIFY_UNTRUSTED;
+		goto out;
+	}
+	if (want_alg) {
+		printf("REPLAYED to the given PCR value: %zu of %zu entries of PCR %lu (%zu measured after it)\n",
+		       n, total, pcr, total - n);
+	} else {
+		vv_ima_replay(&l, pcr, VTPM_ALG_SHA1, SIZE_MAX, v, &total);
+		n = total;
+		printf("REPLAYED: %zu entries of PCR %lu\n", total, pcr);
+	}
+	printf("list: %s, %s template hashes, %zu entries\n",
+	       l.binary ? "binary" : "ascii", vtpm_alg_name(l.list_alg), l.n);
+	for (b = 0; b < ARRAY_SIZE(vv_ima_banks); b++) {
+		vv_ima_replay(&l, pcr, vv_ima_banks[b], n, v, &total);
+		printf("PCR %lu %s: ", pcr, vtpm_alg_name(vv_ima_banks[b]));
+		vv_hex_print(stdout, v, vtpm_alg_digest_size(vv_ima_banks[b]));
+		printf("\n");
+	}
+out:
+	vv_ima_free(&l);
+	return ret;
+}
+
+/*
+ * --ima-log with a trusted bundle: every entry is the next extend of its
+ * vPCR, and every extend of those vPCRs an entry.  VTPM_VERIFY_TRUSTED
+ * with the list parsed into @l and matched into @m, or @res->reason.
+ */
+static int vv_ima_bundle(const char *path, struct vtpm_verify_result *res,
+			 struct vv_ima_list *l, struct vv_ima_match *m)
+{
+	char why[VTPM_VERIFY_REASON_MAX - 16];
+	u16 algs[VTPM_MAX_BANKS];
+	unsigned int b;
+	int ret;
+
+	for (b = 0; b < res->banks.nr; b++)
+		algs[b] = res->banks.bank[b].alg;
+	ret = vv_ima_read(path, algs, res->banks.nr, l, res->reason,
+			  sizeof(res->reason));
+	if (ret)
+		return ret;
+	if (vv_ima_match(l, res, m, why, sizeof(why))) {
+		snprintf(res->reason, sizeof(res->reason), "ima-log: %s", why);
+		return VTPM_VERIFY_UNTRUSTED;
+	}
+	return VTPM_VERIFY_TRUSTED;
+}
+
+static void vv_ima_report(FILE *f, const char *path,
+			  const struct vv_ima_list *l,
+			  const struct vv_ima_match *m)
+{
+	size_t i;
+
+	fprintf(f, "ima-log: %s: %s, %zu entries: %zu attested, %zu after the quote (not attested)\n",
+		path, l->binary ? "binary" : "ascii", l->n, m->matched,
+		m->after);
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "ima %zu: %2u %s %s%s\n", i + 1, l->e[i].pcr,
+			l->e[i].template, l->e[i].desc,
+			l->e[i].violation ? " (violation)" : "");
+}
+
 int main(int argc, char **argv)
 {
 	struct vtpm_verify_opts o = { 0 };
 	struct vtpm_verify_result *res;
 	u8 nonce[VTPM_NONCE_MAX], uuid[VTPM_UUID_SIZE], *buf = NULL;
 	struct vtpm_ref ref = { 0 };
+	struct vv_ima_list ima = { 0 };
+	struct vv_ima_match match;
 	struct args a = { 0 };
 	char err[256];
 	size_t len, nonce_len;
@@ -242,6 +391,11 @@ int main(int argc, char **argv)
 	}
 	if (a.log)
 		return vv_replay_log(a.log, a.pcr);
+	if (a.ima_log && !a.bundle) {
+		ret = vv_ima_alone(&a);
+		fflush(stdout);
+		return ret;
+	}
 	if (vv_hex_decode(a.nonce, nonce, sizeof(nonce), &nonce_len) ||
 	    !nonce_len)
 		return input_error("bad nonce \"%s\": 1 to 64 bytes in hex",
@@ -290,12 +444,16 @@ int main(int argc, char **argv)
 		goto report;
 	}
 	ret = vtpm_verify(&o, buf, len, res);
+	if (ret == VTPM_VERIFY_TRUSTED && a.ima_log)
+		ret = vv_ima_bundle(a.ima_log, res, &ima, &match);
 report:
 	switch (ret) {
 	case VTPM_VERIFY_TRUSTED:
 		if (a.binding)
 			printf("BOUND %s\n", res->bound);
 		vtpm_verify_report(stdout, res);
+		if (a.ima_log)
+			vv_ima_report(stdout, a.ima_log, &ima, &match);
 		break;
 	case VTPM_VERIFY_UNTRUSTED:
 		printf("NOT TRUSTED: %s\n", res->reason);
@@ -308,6 +466,7 @@ report:
 	}
 	vtpm_verify_result_free(res);
 	free(res);
+	vv_ima_free(&ima);
 out:
 	free(buf);
 	vtpm_ref_free(&ref);

@@ -11,22 +11,6 @@
 #include "verify.h"
 #include "replay.h"
 
-/* "ALG:HEX", e.g. sha256:9f86... */
-static int parse_pcr(const char *s, u16 *alg, u8 *val, size_t *len)
-{
-	const char *colon = strchr(s, ':');
-	char name[16];
-
-	if (!colon || colon - s >= (long)sizeof(name))
-		return -EINVAL;
-	memcpy(name, s, colon - s);
-	name[colon - s] = 0;
-	*alg = vv_alg_by_name(name);
-	if (!*alg)
-		return -EINVAL;
-	return vv_hex_decode(colon + 1, val, VTPM_MAX_DIGEST_SIZE, len);
-}
-
 static double seconds(void)
 {
 	struct timespec ts;
@@ -59,7 +43,7 @@ int vv_replay_log(const char *path, const char *pcr)
 	u32 b;
 	int ret;
 
-	if (pcr && parse_pcr(pcr, &want_alg, want, &want_len)) {
+	if (pcr && vv_parse_pcr(pcr, &want_alg, want, &want_len)) {
 		fprintf(stderr, "vtpm-verify: bad --pcr \"%s\": ALG:HEX, e.g. sha256:<64 hex digits>\n",
 			pcr);
 		return VTPM_VERIFY_INPUT;

@@ -129,3 +129,19 @@ u16 vv_alg_by_name(const char *name)
 			return algs[i];
 	return 0;
 }
+
+/* "ALG:HEX", e.g. sha256:9f86... */
+int vv_parse_pcr(const char *s, u16 *alg, u8 *val, size_t *len)
+{
+	const char *colon = strchr(s, ':');
+	char name[16];
+
+	if (!colon || colon - s >= (long)sizeof(name))
+		return -EINVAL;
+	memcpy(name, s, colon - s);
+	name[colon - s] = 0;
+	*alg = vv_alg_by_name(name);
+	if (!*alg)
+		return -EINVAL;
+	return vv_hex_decode(colon + 1, val, VTPM_MAX_DIGEST_SIZE, len);
+}

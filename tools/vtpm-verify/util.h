@@ -32,5 +32,7 @@ void vv_uuid_format(const u8 *uuid, char *out);
 int vv_read_file(const char *path, u8 **buf, size_t *len);
 /* TPM_ALG_ID of "sha1", "sha256", "sha384", "sha512"; 0 if none */
 u16 vv_alg_by_name(const char *name);
+/* "ALG:HEX" (sha256:9f86...): its algorithm and value; 0 or -EINVAL */
+int vv_parse_pcr(const char *s, u16 *alg, u8 *val, size_t *len);
 
 #endif /* _VTPM_VERIFY_UTIL_H */

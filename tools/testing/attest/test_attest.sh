@@ -32,26 +32,8 @@ cleanup() {
 trap cleanup EXIT
 cd "$tmp" || exit 1
 
-n=0
-failed=0
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	local line
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
-skip() {
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 NONCE=00112233445566778899aabbccddeeff
 NONCE2=cafef00dcafef00dcafef00dcafef00d

@@ -32,6 +32,8 @@ flags() {
 		echo "${common[*]} -max_len=32768" ;;
 	fuzz_bundle)
 		echo "${common[*]} -max_len=16384" ;;
+	fuzz_ima)
+		echo "${common[*]} -max_len=8192" ;;
 	*)
 		echo "${common[*]}" ;;
 	esac
