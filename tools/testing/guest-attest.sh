@@ -6,7 +6,9 @@
 # bundle's view header commitment against the full log, the forgeries
 # vtpm-verify must reject, among them a relay hiding each record type of
 # an instance, a destroyed one's included, the attestation key against
-# tpm2-tools, a flood of requests held to attest_share_pct), unload it,
+# tpm2-tools, IMA lists checked against bundles and against the TPM (with
+# the entries of a relay's changed lists named), a flood of requests held
+# to attest_share_pct), unload it,
 # and look for kernel warnings.  Prints TAP.
 set -uo pipefail
 

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The guest side of make check's IMA stage (run.sh --append
-# ima_policy=critical_data): load the module, run mux_ima_test.sh, unload.
+# ima_policy=critical_data): load the module, run mux_ima_test.sh and
+# ima_verify_test.sh (this kernel's own list, with the module's critical
+# data, against its TPM), unload.
 # Prints TAP.
 set -uo pipefail
 
