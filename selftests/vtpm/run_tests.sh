@@ -11,6 +11,8 @@
 #           guest of their own)
 # TEST      run only these (names of the programs, e.g. malformed_test)
 #
+# Each test is killed after VTPM_TEST_TIMEOUT seconds (default 900; the
+# debug kernel's guests, guest-debug.sh, give them 3600).
 # The programs must be built (make -C selftests/vtpm).  Nothing is written
 # into the repository; temporary files go to $TMPDIR.  The shell tests
 # that reload vtpm_mux (mux_ima_test.sh, mux_reload_test.sh,
@@ -52,7 +54,7 @@ for t in "${tests[@]}"; do
 	echo "# === $t"
 	t0=$(date +%s)
 	out=$(mktemp)
-	timeout -k 10 900 "$here/$t" 2>&1 | tee "$out"
+	timeout -k 10 "${VTPM_TEST_TIMEOUT:-900}" "$here/$t" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	p=$(grep -cE '^ok\b' "$out")
 	f=$(grep -cE '^not ok\b' "$out")
